@@ -1,0 +1,107 @@
+package com.example.couponservice.coupon;
+
+import java.util.Locale;
+
+/**
+ * The coupon code format: 8 characters of a 32-letter alphabet without the look-alikes
+ * I, O, 0 and 1. Each character carries exactly 5 bits, so a code is a 40-bit number and
+ * the stores key coupons by that number (a {@code long}) instead of by a string.
+ */
+public final class CouponCode {
+
+	/** The 32 characters a code is made of, in the order of their 5-bit values. */
+	public static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+	/** Characters in a code. */
+	public static final int LENGTH = 8;
+
+	/** Number of distinct codes: 32^8 = 2^40. */
+	public static final long SPACE = 1L << (5 * LENGTH);
+
+	/** Longest raw input the normaliser looks at; anything longer cannot be a code. */
+	static final int MAX_RAW_LENGTH = 64;
+
+	private static final byte[] VALUES = new byte[128];
+
+	static {
+		java.util.Arrays.fill(VALUES, (byte) -1);
+		for (int i = 0; i < ALPHABET.length(); i++) {
+			VALUES[ALPHABET.charAt(i)] = (byte) i;
+		}
+	}
+
+	private CouponCode() {
+	}
+
+	/**
+	 * Normalise a code the way a person types it: trim, upper-case, drop spaces and
+	 * {@code -}. Returns the canonical 8-character code.
+	 * @throws InvalidCouponCodeException if what remains is not exactly 8 characters of
+	 * the alphabet
+	 */
+	public static String normalise(String raw) {
+		if (raw == null) {
+			throw new InvalidCouponCodeException("code is required");
+		}
+		if (raw.length() > MAX_RAW_LENGTH) {
+			throw new InvalidCouponCodeException("code is too long to be a coupon code");
+		}
+		StringBuilder canonical = new StringBuilder(LENGTH);
+		String upper = raw.strip().toUpperCase(Locale.ROOT);
+		for (int i = 0; i < upper.length(); i++) {
+			char c = upper.charAt(i);
+			if (c == ' ' || c == '-') {
+				continue;
+			}
+			if (c >= VALUES.length || VALUES[c] < 0) {
+				throw new InvalidCouponCodeException(
+						"code may only contain the characters " + ALPHABET + " (spaces and '-' are ignored)");
+			}
+			canonical.append(c);
+		}
+		if (canonical.length() != LENGTH) {
+			throw new InvalidCouponCodeException("code must have exactly " + LENGTH + " characters of " + ALPHABET
+					+ ", found " + canonical.length());
+		}
+		return canonical.toString();
+	}
+
+	/** The 40-bit number of a canonical code. */
+	public static long pack(String code) {
+		if (code.length() != LENGTH) {
+			throw new IllegalArgumentException("not a canonical code");
+		}
+		long packed = 0;
+		for (int i = 0; i < LENGTH; i++) {
+			char c = code.charAt(i);
+			int value = (c < VALUES.length) ? VALUES[c] : -1;
+			if (value < 0) {
+				throw new IllegalArgumentException("not a canonical code");
+			}
+			packed = (packed << 5) | value;
+		}
+		return packed;
+	}
+
+	/** The canonical code of a 40-bit number. */
+	public static String unpack(long packed) {
+		if (packed < 0 || packed >= SPACE) {
+			throw new IllegalArgumentException("not a 40-bit code");
+		}
+		char[] chars = new char[LENGTH];
+		for (int i = LENGTH - 1; i >= 0; i--) {
+			chars[i] = ALPHABET.charAt((int) (packed & 31));
+			packed >>>= 5;
+		}
+		return new String(chars);
+	}
+
+	/** The code as it may appear in a log line: first two and last two characters. */
+	public static String mask(String code) {
+		if (code == null || code.length() < LENGTH) {
+			return "********";
+		}
+		return code.substring(0, 2) + "****" + code.substring(code.length() - 2);
+	}
+
+}

@@ -1,0 +1,17 @@
+package com.example.couponservice.coupon;
+
+/** No coupon has this code. */
+public class CouponNotFoundException extends RuntimeException {
+
+	private final String code;
+
+	CouponNotFoundException(String code) {
+		super("no coupon has the code " + code);
+		this.code = code;
+	}
+
+	public String getCode() {
+		return this.code;
+	}
+
+}

@@ -1,0 +1,340 @@
+package com.example.couponservice.coupon;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.springframework.lang.Nullable;
+
+import com.example.couponservice.coupon.CodePool.Candidate;
+import com.example.couponservice.coupon.CodePool.Source;
+import com.example.couponservice.coupon.CouponConflictException.Reason;
+import com.example.couponservice.coupon.CouponMetrics.RedemptionOutcome;
+import com.example.couponservice.coupon.CouponMetrics.StatusLookupResult;
+
+/**
+ * The coupon rules: generation from the pool, single-use redemption with safe retries,
+ * expiry, void, and status. Knows nothing of HTTP; every state change is one atomic
+ * step of the {@link CouponStore}.
+ */
+public class CouponService {
+
+	/** MDC key under which the web layer puts the caller's address for log lines. */
+	public static final String CLIENT_MDC_KEY = "client.ip";
+
+	private static final Logger logger = LoggerFactory.getLogger(CouponService.class);
+
+	private static final Pattern CAMPAIGN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+	/** 1 to 64 characters, none of them control, format or unassigned code points. */
+	private static final Pattern REFERENCE = Pattern.compile("[^\\p{C}\\p{Zl}\\p{Zp}]{1,64}");
+
+	private static final int MAX_METADATA_ENTRIES = 16;
+
+	private static final int MAX_METADATA_KEY = 40;
+
+	private static final int MAX_METADATA_VALUE = 256;
+
+	private final CouponStore store;
+
+	private final CodePool pool;
+
+	private final CodeGenerator generator;
+
+	private final CouponMetrics metrics;
+
+	private final Clock clock;
+
+	private final CouponProperties properties;
+
+	public CouponService(CouponStore store, CodePool pool, CodeGenerator generator, CouponMetrics metrics, Clock clock,
+			CouponProperties properties) {
+		this.store = store;
+		this.pool = pool;
+		this.generator = generator;
+		this.metrics = metrics;
+		this.clock = clock;
+		this.properties = properties;
+	}
+
+	/**
+	 * Validate the options of a generation request.
+	 * @throws InvalidFieldException naming the first field that breaks its rule
+	 */
+	public CouponTemplate template(@Nullable Instant expiresAt, @Nullable Duration ttl, @Nullable String campaign,
+			@Nullable Map<String, String> metadata) {
+		Instant now = now();
+		if (expiresAt != null && ttl != null) {
+			throw new InvalidFieldException("ttl", "give either expiresAt or ttl, not both");
+		}
+		if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+			throw new InvalidFieldException("ttl", "ttl must be a positive ISO-8601 duration such as P30D");
+		}
+		if (expiresAt != null && !expiresAt.isAfter(now)) {
+			throw new InvalidFieldException("expiresAt", "expiresAt must be in the future");
+		}
+		Duration effectiveTtl = (ttl != null) ? ttl : this.properties.defaultTtl();
+		Instant expiry = (expiresAt != null) ? expiresAt.truncatedTo(ChronoUnit.MILLIS)
+				: (effectiveTtl != null) ? plus(now, effectiveTtl) : null;
+		if (campaign != null) {
+			checkCampaign(campaign);
+		}
+		return new CouponTemplate(expiry, campaign, checkMetadata(metadata));
+	}
+
+	private static void checkCampaign(String campaign) {
+		if (!CAMPAIGN.matcher(campaign).matches()) {
+			throw new InvalidFieldException("campaign", "campaign must be 1 to 64 characters of A-Z a-z 0-9 _ . -");
+		}
+	}
+
+	private static Instant plus(Instant now, Duration ttl) {
+		try {
+			return now.plus(ttl);
+		}
+		catch (ArithmeticException | java.time.DateTimeException ex) {
+			throw new InvalidFieldException("ttl", "ttl is too long");
+		}
+	}
+
+	private static Map<String, String> checkMetadata(@Nullable Map<String, String> metadata) {
+		if (metadata == null) {
+			return Map.of();
+		}
+		if (metadata.size() > MAX_METADATA_ENTRIES) {
+			throw new InvalidFieldException("metadata",
+					"metadata may have at most " + MAX_METADATA_ENTRIES + " entries");
+		}
+		for (Map.Entry<String, String> entry : metadata.entrySet()) {
+			String key = entry.getKey();
+			if (key.isEmpty() || key.length() > MAX_METADATA_KEY) {
+				throw new InvalidFieldException("metadata",
+						"metadata keys must be 1 to " + MAX_METADATA_KEY + " characters");
+			}
+			if (entry.getValue() == null || entry.getValue().length() > MAX_METADATA_VALUE) {
+				throw new InvalidFieldException("metadata." + key,
+						"metadata values must be strings of at most " + MAX_METADATA_VALUE + " characters");
+			}
+		}
+		return new LinkedHashMap<>(metadata);
+	}
+
+	/**
+	 * Generate and store one coupon, its code from the pool or, when the pool is empty,
+	 * drawn on demand.
+	 */
+	public Coupon generate(CouponTemplate template) {
+		int maxAttempts = this.properties.generation().maxAttempts();
+		for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+			Candidate candidate = this.pool.take();
+			try {
+				Coupon coupon = template.newCoupon(candidate.code(), now());
+				if (this.store.insert(coupon)) {
+					this.metrics.generated(candidate.source(), 1);
+					logger.debug("Generated coupon {} from {}", CouponCode.mask(coupon.code()),
+							(candidate.source() == Source.POOL) ? "the pool" : "on-demand generation");
+					return coupon;
+				}
+				this.metrics.collision();
+			}
+			catch (StoreFullException ex) {
+				this.metrics.storeFull();
+				throw ex;
+			}
+			finally {
+				this.pool.release(candidate.code());
+			}
+		}
+		throw new GenerationFailedException(maxAttempts);
+	}
+
+	/**
+	 * Generate {@code count} distinct coupons and store them all, or none.
+	 * @throws InvalidFieldException when count is out of range
+	 */
+	public List<Coupon> generateBulk(int count, CouponTemplate template) {
+		int max = this.properties.generation().maxBulkCount();
+		if (count < 1 || count > max) {
+			throw new InvalidFieldException("count", "count must be between 1 and " + max);
+		}
+		Instant now = now();
+		List<Coupon> batch = new ArrayList<>(count);
+		Set<String> codes = new HashSet<>(count * 2);
+		fillWithFreshCodes(batch, codes, count, template, now);
+		int maxAttempts = this.properties.generation().maxAttempts();
+		for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+			List<String> taken;
+			try {
+				taken = this.store.insertAll(batch);
+			}
+			catch (StoreFullException ex) {
+				this.metrics.storeFull();
+				throw ex;
+			}
+			if (taken.isEmpty()) {
+				this.metrics.generated(Source.BULK, count);
+				logger.debug("Generated {} coupons in bulk", count);
+				return batch;
+			}
+			// Replace the taken codes and try the whole batch again.
+			Set<String> takenSet = new HashSet<>(taken);
+			batch.removeIf((coupon) -> takenSet.contains(coupon.code()));
+			taken.forEach((code) -> this.metrics.collision());
+			fillWithFreshCodes(batch, codes, count, template, now);
+		}
+		throw new GenerationFailedException(maxAttempts);
+	}
+
+	private void fillWithFreshCodes(List<Coupon> batch, Set<String> seen, int count, CouponTemplate template,
+			Instant now) {
+		while (batch.size() < count) {
+			for (String code : this.generator.next(count - batch.size())) {
+				if (!this.pool.isReserved(code) && seen.add(code)) {
+					batch.add(template.newCoupon(code, now));
+				}
+				else {
+					this.metrics.collision();
+				}
+			}
+		}
+	}
+
+	/**
+	 * Redeem a coupon once. A repeat by the same caller (the same reference, or no
+	 * reference both times) is answered as a retry with the original redemption; any
+	 * other repeat is a conflict and changes nothing.
+	 * @throws InvalidCouponCodeException, InvalidFieldException for bad input
+	 * @throws CouponNotFoundException when no coupon has the code
+	 * @throws CouponConflictException when it is used by someone else, expired or void
+	 */
+	public Redemption redeem(@Nullable String rawCode, @Nullable String reference) {
+		String code;
+		try {
+			code = CouponCode.normalise(rawCode);
+			checkReference(reference);
+		}
+		catch (InvalidCouponCodeException | InvalidFieldException ex) {
+			record(RedemptionOutcome.INVALID, rawCode);
+			throw ex;
+		}
+		Instant now = now();
+		Optional<Coupon> redeemed = this.store.redeem(code, reference, now);
+		if (redeemed.isPresent()) {
+			record(RedemptionOutcome.REDEEMED, code);
+			return new Redemption(redeemed.get(), false);
+		}
+		// Nothing changed: read why. A coupon only ever leaves UNUSED, so what we read
+		// now is what blocked the update.
+		Coupon coupon = this.store.find(code).orElse(null);
+		if (coupon == null) {
+			record(RedemptionOutcome.NOT_FOUND, code);
+			throw new CouponNotFoundException(code);
+		}
+		if (coupon.status() == CouponStatus.USED) {
+			if (Objects.equals(coupon.reference(), reference)) {
+				record(RedemptionOutcome.ALREADY_REDEEMED, code);
+				return new Redemption(coupon, true);
+			}
+			record(RedemptionOutcome.CONFLICT, code);
+			throw new CouponConflictException(Reason.ALREADY_REDEEMED, code, coupon.redeemedAt(),
+					"coupon " + code + " was already redeemed"
+							+ ((reference != null) ? " with another reference" : " by another caller"));
+		}
+		if (coupon.status() == CouponStatus.VOID) {
+			record(RedemptionOutcome.VOID, code);
+			throw new CouponConflictException(Reason.VOID, code, coupon.voidedAt(), "coupon " + code + " is void");
+		}
+		if (!coupon.isExpiredAt(now)) {
+			throw new IllegalStateException("the store refused to redeem an unused, unexpired coupon");
+		}
+		record(RedemptionOutcome.EXPIRED, code);
+		throw new CouponConflictException(Reason.EXPIRED, code, coupon.expiresAt(),
+				"coupon " + code + " expired at " + coupon.expiresAt());
+	}
+
+	private static void checkReference(@Nullable String reference) {
+		if (reference != null && !REFERENCE.matcher(reference).matches()) {
+			throw new InvalidFieldException("reference",
+					"reference must be 1 to 64 printable characters (no control characters)");
+		}
+	}
+
+	private void record(RedemptionOutcome outcome, @Nullable String code) {
+		this.metrics.redemption(outcome);
+		logger.info("Redemption {} code={} client={}", CouponMetrics.tagValue(outcome), CouponCode.mask(code),
+				MDC.get(CLIENT_MDC_KEY));
+	}
+
+	/**
+	 * Look a code up.
+	 * @throws InvalidCouponCodeException when the code is malformed
+	 */
+	public Lookup status(@Nullable String rawCode) {
+		String code;
+		try {
+			code = CouponCode.normalise(rawCode);
+		}
+		catch (InvalidCouponCodeException ex) {
+			this.metrics.statusLookup(StatusLookupResult.INVALID);
+			throw ex;
+		}
+		Optional<Coupon> coupon = this.store.find(code);
+		CouponStatus status = coupon.map((found) -> found.statusAt(now())).orElse(CouponStatus.NOT_FOUND);
+		this.metrics.statusLookup(StatusLookupResult.valueOf(status.name()));
+		return new Lookup(code, status, coupon.orElse(null));
+	}
+
+	/**
+	 * Void an unused coupon; voiding a void coupon again is a no-op.
+	 * @throws CouponNotFoundException when no coupon has the code
+	 * @throws CouponConflictException when it is already used
+	 */
+	public Coupon voidCoupon(@Nullable String rawCode) {
+		String code = CouponCode.normalise(rawCode);
+		Optional<Coupon> voided = this.store.voidCoupon(code, now());
+		if (voided.isPresent()) {
+			this.metrics.voided();
+			logger.info("Voided coupon code={} client={}", CouponCode.mask(code), MDC.get(CLIENT_MDC_KEY));
+			return voided.get();
+		}
+		Coupon coupon = this.store.find(code).orElseThrow(() -> new CouponNotFoundException(code));
+		if (coupon.status() == CouponStatus.VOID) {
+			return coupon;
+		}
+		throw new CouponConflictException(Reason.ALREADY_REDEEMED, code, coupon.redeemedAt(),
+				"coupon " + code + " was already redeemed and cannot be voided");
+	}
+
+	/** Coupons of {@code campaign} by status. */
+	public Map<CouponStatus, Long> campaignStats(String campaign) {
+		checkCampaign(campaign);
+		return this.store.countByStatus(campaign, now());
+	}
+
+	private Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+	}
+
+	/** A successful redemption: the first one, or a retry of it. */
+	public record Redemption(Coupon coupon, boolean alreadyRedeemed) {
+	}
+
+	/** The answer to a status lookup; {@code coupon} is null when not found. */
+	public record Lookup(String code, CouponStatus status, @Nullable Coupon coupon) {
+	}
+
+}

@@ -1,0 +1,28 @@
+package com.example.couponservice.coupon;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.springframework.lang.Nullable;
+
+/**
+ * What the coupons of one generation request share, already validated.
+ *
+ * @param expiresAt when they expire; {@code null} for never
+ * @param campaign their campaign, if any
+ * @param metadata their metadata; empty when none
+ */
+public record CouponTemplate(@Nullable Instant expiresAt, @Nullable String campaign, Map<String, String> metadata) {
+
+	/** No expiry, no campaign, no metadata: the seed's coupon. */
+	public static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of());
+
+	public CouponTemplate {
+		metadata = Map.copyOf(metadata);
+	}
+
+	Coupon newCoupon(String code, Instant now) {
+		return Coupon.fresh(code, now, this.expiresAt, this.campaign, this.metadata);
+	}
+
+}

@@ -1,0 +1,251 @@
+package com.example.couponservice.coupon;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+import org.springframework.lang.Nullable;
+
+/**
+ * The default store: a {@link ConcurrentHashMap} keyed by the code's 40-bit number.
+ * <p>
+ * A coupon costs about 96 bytes: the map node (32), the boxed key (16), its table slot
+ * (8) and a 40-byte {@link Entry}. Everything most coupons lack (expiry, campaign,
+ * metadata, reference) sits in one shared {@link Extras} object, so a plain coupon
+ * carries a single null reference for it. State changes go through the map's own
+ * {@code compute}, so they are atomic per code.
+ */
+public class InMemoryCouponStore implements CouponStore {
+
+	private static final byte UNUSED = 0;
+
+	private static final byte USED = 1;
+
+	private static final byte VOID = 2;
+
+	private static final long NONE = Long.MIN_VALUE;
+
+	private final ConcurrentHashMap<Long, Entry> coupons = new ConcurrentHashMap<>();
+
+	private final AtomicLong size = new AtomicLong();
+
+	private final long maxCoupons;
+
+	/**
+	 * @param maxCoupons most coupons held; past it {@link StoreFullException}
+	 */
+	public InMemoryCouponStore(long maxCoupons) {
+		if (maxCoupons <= 0) {
+			throw new IllegalArgumentException("maxCoupons must be positive");
+		}
+		this.maxCoupons = maxCoupons;
+	}
+
+	public long getMaxCoupons() {
+		return this.maxCoupons;
+	}
+
+	@Override
+	public boolean insert(Coupon coupon) {
+		reserve(1);
+		if (this.coupons.putIfAbsent(CouponCode.pack(coupon.code()), Entry.of(coupon, null)) != null) {
+			this.size.decrementAndGet();
+			return false;
+		}
+		return true;
+	}
+
+	@Override
+	public List<String> insertAll(List<Coupon> batch) {
+		reserve(batch.size());
+		List<Long> inserted = new ArrayList<>(batch.size());
+		List<String> taken = new ArrayList<>();
+		Extras shared = null;
+		for (Coupon coupon : batch) {
+			Entry entry = Entry.of(coupon, shared);
+			shared = entry.extras;
+			Long key = CouponCode.pack(coupon.code());
+			if (this.coupons.putIfAbsent(key, entry) == null) {
+				inserted.add(key);
+			}
+			else {
+				taken.add(coupon.code());
+			}
+		}
+		if (!taken.isEmpty()) {
+			inserted.forEach(this.coupons::remove);
+			this.size.addAndGet(-batch.size());
+		}
+		else {
+			this.size.addAndGet(inserted.size() - batch.size());
+		}
+		return taken;
+	}
+
+	private void reserve(int count) {
+		if (this.size.addAndGet(count) > this.maxCoupons) {
+			this.size.addAndGet(-count);
+			throw new StoreFullException(this.maxCoupons);
+		}
+	}
+
+	@Override
+	public Optional<Coupon> find(String code) {
+		Entry entry = this.coupons.get(CouponCode.pack(code));
+		return (entry != null) ? Optional.of(entry.toCoupon(code)) : Optional.empty();
+	}
+
+	@Override
+	public Optional<Coupon> redeem(String code, @Nullable String reference, Instant now) {
+		long nowMillis = now.toEpochMilli();
+		return change(code, (entry) -> entry.isRedeemableAt(nowMillis) ? entry.redeemed(nowMillis, reference) : entry);
+	}
+
+	@Override
+	public Optional<Coupon> voidCoupon(String code, Instant now) {
+		long nowMillis = now.toEpochMilli();
+		return change(code, (entry) -> (entry.status == UNUSED) ? entry.voided(nowMillis) : entry);
+	}
+
+	/**
+	 * Apply {@code transition} atomically; it returns its argument when nothing may
+	 * change, and the changed coupon is returned only when it returned a new entry.
+	 */
+	private Optional<Coupon> change(String code, UnaryOperator<Entry> transition) {
+		Entry[] before = new Entry[1];
+		Entry after = this.coupons.computeIfPresent(CouponCode.pack(code), (key, entry) -> {
+			before[0] = entry;
+			return transition.apply(entry);
+		});
+		return (after != null && after != before[0]) ? Optional.of(after.toCoupon(code)) : Optional.empty();
+	}
+
+	@Override
+	public Map<CouponStatus, Long> countByStatus(@Nullable String campaign, Instant now) {
+		long nowMillis = now.toEpochMilli();
+		long[] counts = new long[CouponStatus.values().length];
+		this.coupons.forEach((key, entry) -> {
+			if (campaign == null || (entry.extras != null && campaign.equals(entry.extras.campaign))) {
+				counts[entry.statusAt(nowMillis).ordinal()]++;
+			}
+		});
+		Map<CouponStatus, Long> result = new EnumMap<>(CouponStatus.class);
+		for (CouponStatus status : CouponStatus.values()) {
+			if (status != CouponStatus.NOT_FOUND) {
+				result.put(status, counts[status.ordinal()]);
+			}
+		}
+		return result;
+	}
+
+	/** Number of coupons held. */
+	public long size() {
+		return this.size.get();
+	}
+
+	/**
+	 * What most coupons do not have; shared between the coupons of one bulk request.
+	 */
+	private record Extras(long expiresAt, @Nullable String campaign, Map<String, String> metadata,
+			@Nullable String reference) {
+
+		static final Extras NONE_AT_ALL = new Extras(NONE, null, Map.of(), null);
+
+		static Extras of(Coupon coupon) {
+			long expiresAt = (coupon.expiresAt() != null) ? coupon.expiresAt().toEpochMilli() : NONE;
+			return new Extras(expiresAt, coupon.campaign(), coupon.metadata(), coupon.reference());
+		}
+
+		Extras withReference(@Nullable String reference) {
+			return new Extras(this.expiresAt, this.campaign, this.metadata, reference);
+		}
+
+	}
+
+	/** One coupon, packed: 12 bytes of header, two longs, a byte and a reference. */
+	private static final class Entry {
+
+		final long createdAt;
+
+		/** When it was redeemed or voided (epoch millis); {@link #NONE} while unused. */
+		final long changedAt;
+
+		final byte status;
+
+		/** {@code null} when the coupon has no expiry, campaign, metadata or reference. */
+		@Nullable
+		final Extras extras;
+
+		Entry(long createdAt, long changedAt, byte status, @Nullable Extras extras) {
+			this.createdAt = createdAt;
+			this.changedAt = changedAt;
+			this.status = status;
+			this.extras = extras;
+		}
+
+		/** Pack a fresh coupon, reusing {@code previous} extras when they are equal. */
+		static Entry of(Coupon coupon, @Nullable Extras previous) {
+			Extras extras = Extras.of(coupon);
+			if (extras.equals(Extras.NONE_AT_ALL)) {
+				extras = null;
+			}
+			else if (extras.equals(previous)) {
+				extras = previous;
+			}
+			return new Entry(coupon.createdAt().toEpochMilli(), NONE, UNUSED, extras);
+		}
+
+		long expiresAt() {
+			return (this.extras != null) ? this.extras.expiresAt : NONE;
+		}
+
+		boolean isRedeemableAt(long now) {
+			return this.status == UNUSED && !isExpiredAt(now);
+		}
+
+		boolean isExpiredAt(long now) {
+			long expiresAt = expiresAt();
+			return this.status == UNUSED && expiresAt != NONE && now >= expiresAt;
+		}
+
+		CouponStatus statusAt(long now) {
+			return isExpiredAt(now) ? CouponStatus.EXPIRED : storedStatus();
+		}
+
+		CouponStatus storedStatus() {
+			return switch (this.status) {
+				case USED -> CouponStatus.USED;
+				case VOID -> CouponStatus.VOID;
+				default -> CouponStatus.UNUSED;
+			};
+		}
+
+		Entry redeemed(long now, @Nullable String reference) {
+			Extras base = (this.extras != null) ? this.extras : Extras.NONE_AT_ALL;
+			Extras changed = (reference != null) ? base.withReference(reference) : this.extras;
+			return new Entry(this.createdAt, now, USED, changed);
+		}
+
+		Entry voided(long now) {
+			return new Entry(this.createdAt, now, VOID, this.extras);
+		}
+
+		Coupon toCoupon(String code) {
+			Extras extras = (this.extras != null) ? this.extras : Extras.NONE_AT_ALL;
+			Instant changed = (this.changedAt != NONE) ? Instant.ofEpochMilli(this.changedAt) : null;
+			CouponStatus stored = storedStatus();
+			return new Coupon(code, stored, Instant.ofEpochMilli(this.createdAt),
+					(extras.expiresAt != NONE) ? Instant.ofEpochMilli(extras.expiresAt) : null,
+					(stored == CouponStatus.USED) ? changed : null, (stored == CouponStatus.VOID) ? changed : null,
+					extras.reference, extras.campaign, extras.metadata);
+		}
+
+	}
+
+}

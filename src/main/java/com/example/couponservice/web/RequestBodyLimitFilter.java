@@ -1,0 +1,119 @@
+package com.example.couponservice.web;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses request bodies over the configured size (413) and bodies in a content coding
+ * such as gzip (415), before anything parses them. A body with a {@code Content-Length}
+ * is judged by it; a chunked body is read up to the limit first.
+ */
+public class RequestBodyLimitFilter extends OncePerRequestFilter {
+
+	private final int maxBytes;
+
+	private final ProblemResponder problems;
+
+	public RequestBodyLimitFilter(int maxBytes, ProblemResponder problems) {
+		this.maxBytes = maxBytes;
+		this.problems = problems;
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+		if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
+			this.problems.reject(request, response, ProblemType.UNSUPPORTED_MEDIA_TYPE,
+					"request bodies must not be compressed (Content-Encoding: identity only)");
+			return;
+		}
+		long length = request.getContentLengthLong();
+		if (length > this.maxBytes) {
+			tooLarge(request, response);
+			return;
+		}
+		if (length < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+			byte[] body = request.getInputStream().readNBytes(this.maxBytes + 1);
+			if (body.length > this.maxBytes) {
+				tooLarge(request, response);
+				return;
+			}
+			chain.doFilter(new BufferedBodyRequest(request, body), response);
+			return;
+		}
+		chain.doFilter(request, response);
+	}
+
+	private void tooLarge(HttpServletRequest request, HttpServletResponse response) {
+		this.problems.reject(request, response, ProblemType.PAYLOAD_TOO_LARGE,
+				"request body is larger than " + this.maxBytes + " bytes");
+	}
+
+	/** A request whose (small) body was already read into memory. */
+	private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
+
+		private final byte[] body;
+
+		BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+			super(request);
+			this.body = body;
+		}
+
+		@Override
+		public int getContentLength() {
+			return this.body.length;
+		}
+
+		@Override
+		public long getContentLengthLong() {
+			return this.body.length;
+		}
+
+		@Override
+		public ServletInputStream getInputStream() {
+			ByteArrayInputStream in = new ByteArrayInputStream(this.body);
+			return new ServletInputStream() {
+
+				@Override
+				public int read() {
+					return in.read();
+				}
+
+				@Override
+				public int read(byte[] b, int off, int len) {
+					return in.read(b, off, len);
+				}
+
+				@Override
+				public boolean isFinished() {
+					return in.available() == 0;
+				}
+
+				@Override
+				public boolean isReady() {
+					return true;
+				}
+
+				@Override
+				public void setReadListener(ReadListener listener) {
+					throw new UnsupportedOperationException("blocking reads only");
+				}
+
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,22 @@
+package com.example.couponservice.web;
+
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import com.example.couponservice.coupon.CouponProperties;
+
+/** Request-level protections that apply to every endpoint. */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+	@Bean
+	FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(CouponProperties properties,
+			ProblemResponder problems) {
+		FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(
+				new RequestBodyLimitFilter(properties.maxRequestBodySize(), problems));
+		registration.setOrder(FilterOrders.BODY_LIMIT);
+		return registration;
+	}
+
+}
