@@ -11,6 +11,14 @@ import com.example.couponservice.coupon.CouponProperties;
 class WebConfiguration {
 
 	@Bean
+	FilterRegistrationBean<ClientAddressFilter> clientAddressFilter() {
+		FilterRegistrationBean<ClientAddressFilter> registration = new FilterRegistrationBean<>(
+				new ClientAddressFilter());
+		registration.setOrder(FilterOrders.CLIENT_ADDRESS);
+		return registration;
+	}
+
+	@Bean
 	FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(CouponProperties properties,
 			ProblemResponder problems) {
 		FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(

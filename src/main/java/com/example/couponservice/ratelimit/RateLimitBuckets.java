@@ -1,0 +1,30 @@
+package com.example.couponservice.ratelimit;
+
+/**
+ * Where client buckets live: in this process (the default) or in a store every
+ * instance shares, so that N instances do not give a client N budgets.
+ */
+public interface RateLimitBuckets {
+
+	/** Spend one token of {@code clientKey}'s budget for {@code endpoint}. */
+	Decision tryConsume(LimitedEndpoint endpoint, String clientKey);
+
+	/** Client buckets currently held (an estimate). */
+	long trackedClients();
+
+	/**
+	 * The outcome of one attempt.
+	 *
+	 * @param allowed whether a token was spent
+	 * @param limit tokens per window
+	 * @param remaining tokens left after this attempt
+	 * @param nanosToRefill until the next token returns (0 when allowed)
+	 * @param nanosToReset until the bucket is full again
+	 * @param firstRejection whether this is the first rejection since the client was last
+	 * allowed through: the moment the limit triggered
+	 */
+	record Decision(boolean allowed, long limit, long remaining, long nanosToRefill, long nanosToReset,
+			boolean firstRejection) {
+	}
+
+}

@@ -1,0 +1,46 @@
+package com.example.couponservice.ratelimit;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+
+import com.example.couponservice.web.FilterOrders;
+import com.example.couponservice.web.ProblemResponder;
+
+/**
+ * The rate-limit filter and, in the default mode, in-process buckets (the
+ * {@code postgres} profile shares them through the database instead).
+ */
+@Configuration(proxyBeanMethods = false)
+class RateLimitConfiguration {
+
+	@Bean
+	@Profile("!postgres")
+	LocalRateLimitBuckets localRateLimitBuckets(RateLimitProperties properties, Clock clock) {
+		return new LocalRateLimitBuckets(properties, clock);
+	}
+
+	@Bean
+	FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitBuckets buckets, RateLimitProperties properties,
+			ProblemResponder problems, MeterRegistry registry) {
+		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
+				new RateLimitFilter(buckets, properties, problems, registry));
+		registration.setOrder(FilterOrders.RATE_LIMIT);
+		return registration;
+	}
+
+	@Bean
+	MeterBinder trackedClientsGauge(RateLimitBuckets buckets) {
+		return (registry) -> Gauge.builder("coupon.ratelimit.tracked.clients", buckets, RateLimitBuckets::trackedClients)
+			.description("Client keys with a live rate-limit bucket")
+			.register(registry);
+	}
+
+}

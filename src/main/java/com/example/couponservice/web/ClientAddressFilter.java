@@ -1,0 +1,33 @@
+package com.example.couponservice.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.MDC;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import com.example.couponservice.coupon.CouponService;
+
+/**
+ * Puts the caller's address into the logging MDC for the duration of a request, so
+ * every log line the service writes for it (and structured logs) names the client.
+ */
+class ClientAddressFilter extends OncePerRequestFilter {
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		MDC.put(CouponService.CLIENT_MDC_KEY, request.getRemoteAddr());
+		try {
+			chain.doFilter(request, response);
+		}
+		finally {
+			MDC.remove(CouponService.CLIENT_MDC_KEY);
+		}
+	}
+
+}
