@@ -1,0 +1,173 @@
+package com.example.couponservice.ratelimit;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import com.example.couponservice.support.MutableClock;
+import com.example.couponservice.support.TestClockConfiguration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The per-client budgets with their default settings. Each test uses its own client
+ * addresses, since the buckets live as long as the shared application context.
+ */
+@SpringBootTest
+@AutoConfigureMockMvc
+@Import(TestClockConfiguration.class)
+@ExtendWith(OutputCaptureExtension.class)
+class RateLimitTest {
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Autowired
+	MutableClock clock;
+
+	String generate() {
+		MvcTestResult result = this.mvc.post().uri("/generate-coupon").exchange();
+		return result.getResponse().getHeader("Location").substring("/coupon-status?code=".length());
+	}
+
+	MvcTestResult redeem(String client, String code) {
+		return this.mvc.post()
+			.uri("/redeem-coupon")
+			.with((request) -> {
+				request.setRemoteAddr(client);
+				return request;
+			})
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"code\":\"" + code + "\"}")
+			.exchange();
+	}
+
+	MvcTestResult status(String client, String code) {
+		return this.mvc.get().uri("/coupon-status").param("code", code).with((request) -> {
+			request.setRemoteAddr(client);
+			return request;
+		}).exchange();
+	}
+
+	double rateLimited(String endpoint) throws Exception {
+		MvcTestResult scrape = this.mvc.get().uri("/actuator/prometheus").exchange();
+		String body = scrape.getResponse().getContentAsString();
+		String prefix = "coupon_rate_limited_total{application=\"coupon-service\",endpoint=\"" + endpoint + "\"} ";
+		return body.lines()
+			.filter((line) -> line.startsWith(prefix))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(prefix.length())))
+			.findFirst()
+			.orElseThrow();
+	}
+
+	@Test
+	void everyRedeemAttemptCountsWhateverItsOutcomeAndTheSixthIs429(CapturedOutput output) throws Exception {
+		String client = "198.51.100.1";
+		String code = generate();
+		double before = rateLimited("redeem");
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND).headers()
+			.hasValue("X-RateLimit-Limit", "5")
+			.hasValue("X-RateLimit-Remaining", "4")
+			.hasValue("X-RateLimit-Reset", "60");
+		assertThat(redeem(client, "bad")).hasStatus(HttpStatus.BAD_REQUEST).headers()
+			.hasValue("X-RateLimit-Remaining", "3");
+		assertThat(this.mvc.post().uri("/redeem-coupon").with((request) -> {
+			request.setRemoteAddr(client);
+			return request;
+		}).contentType(MediaType.TEXT_PLAIN).content("x")).hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND);
+		this.clock.advance(Duration.ofSeconds(20));
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND).headers()
+			.hasValue("X-RateLimit-Remaining", "0")
+			.hasValue("X-RateLimit-Reset", "40");
+
+		MvcTestResult limited = redeem(client, code);
+		assertThat(limited).hasStatus(HttpStatus.TOO_MANY_REQUESTS)
+			.hasContentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.headers()
+			.hasValue("Retry-After", "40")
+			.hasValue("X-RateLimit-Remaining", "0");
+		assertThat(limited).bodyJson().extractingPath("$.type").isEqualTo("/problems/rate-limited");
+		// The refused request never reached the service: the coupon is untouched.
+		assertThat(status("192.0.2.99", code)).bodyJson().extractingPath("$.status").isEqualTo("UNUSED");
+		assertThat(rateLimited("redeem")).isEqualTo(before + 1);
+		assertThat(output).contains("Rate limit triggered endpoint=redeem client=198.51.100.1");
+
+		// Another client has its own budget.
+		assertThat(redeem("198.51.100.2", code)).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void theBudgetReturnsWholeAfterTheWindow() {
+		String client = "198.51.100.3";
+		for (int i = 0; i < 5; i++) {
+			assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND);
+		}
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		this.clock.advance(Duration.ofSeconds(59));
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS).headers()
+			.hasValue("Retry-After", "1");
+		this.clock.advance(Duration.ofSeconds(1));
+		for (int i = 0; i < 5; i++) {
+			assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND);
+		}
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+	}
+
+	@Test
+	void statusHasItsOwnBudgetOfSixty() {
+		String client = "198.51.100.4";
+		for (int i = 0; i < 60; i++) {
+			assertThat(status(client, "ZZZZZZZZ")).hasStatus(HttpStatus.OK);
+		}
+		MvcTestResult limited = status(client, "ZZZZZZZZ");
+		assertThat(limited).hasStatus(HttpStatus.TOO_MANY_REQUESTS).headers().hasValue("X-RateLimit-Limit", "60");
+		assertThat(limited).bodyJson().extractingPath("$.type").isEqualTo("/problems/rate-limited");
+		// The redeem budget of the same client is untouched.
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND).headers()
+			.hasValue("X-RateLimit-Remaining", "4");
+	}
+
+	@Test
+	void ipv6ClientsShareTheBudgetOfTheirSlash64() {
+		for (int i = 0; i < 5; i++) {
+			assertThat(redeem("2001:db8:77:1::" + Integer.toHexString(i + 1), "ZZZZZZZZ"))
+				.hasStatus(HttpStatus.NOT_FOUND);
+		}
+		assertThat(redeem("2001:db8:77:1:ffff:ffff:ffff:ffff", "ZZZZZZZZ"))
+			.hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(redeem("2001:db8:77:2::1", "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void generationIsNotLimitedByDefaultAndAnswersNoBudgetHeaders() {
+		for (int i = 0; i < 20; i++) {
+			MvcTestResult result = this.mvc.post().uri("/generate-coupon").with((request) -> {
+				request.setRemoteAddr("198.51.100.5");
+				return request;
+			}).exchange();
+			assertThat(result).hasStatus(HttpStatus.CREATED);
+			assertThat(result.getResponse().getHeader("X-RateLimit-Limit")).isNull();
+		}
+	}
+
+	@Test
+	void trackedClientsAreAGauge() throws Exception {
+		redeem("198.51.100.6", "ZZZZZZZZ");
+		String body = this.mvc.get().uri("/actuator/prometheus").exchange().getResponse().getContentAsString();
+		assertThat(body).containsPattern("coupon_ratelimit_tracked_clients\\{application=\"coupon-service\"\\} [1-9]");
+	}
+
+}
