@@ -1,6 +1,8 @@
 package com.example.couponservice.web;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -27,6 +29,7 @@ import com.example.couponservice.coupon.InvalidFieldException;
 import com.example.couponservice.coupon.StoreFullException;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
@@ -120,15 +123,39 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		if (ex.getCause() instanceof UnrecognizedPropertyException unknown) {
 			return "unknown field '" + unknown.getPropertyName() + "'";
 		}
+		if (ex.getCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()
+				&& mismatch.getTargetType() != null) {
+			return "field '" + path(mismatch) + "' must be " + expected(mismatch.getTargetType());
+		}
 		if (ex.getCause() instanceof JacksonException jackson) {
 			String where = jackson.getPath().isEmpty() ? "" : " at field '" + path(jackson) + "'";
 			String what = jackson.getOriginalMessage();
 			// Keep Jackson's first statement only, without its hints to Java developers.
-			int end = indexOfAny(what, "\n", " (but could", " (through reference");
+			int end = indexOfAny(what, "\n", " (but could", " (through reference", ": Failed to");
 			return "request body is not valid JSON for this endpoint" + where + ": "
 					+ ((end > 0) ? what.substring(0, end) : what);
 		}
 		return "request body is missing or unreadable";
+	}
+
+	/** What a field of this Java type looks like in JSON, for an error message. */
+	private static String expected(Class<?> type) {
+		if (type == String.class) {
+			return "a string";
+		}
+		if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+			return "a whole number within range";
+		}
+		if (type == Duration.class) {
+			return "an ISO-8601 duration such as \"P30D\"";
+		}
+		if (type == Instant.class) {
+			return "an ISO-8601 instant such as \"2026-12-31T23:59:59Z\"";
+		}
+		if (Map.class.isAssignableFrom(type)) {
+			return "an object whose values are strings";
+		}
+		return "a JSON value of the right type";
 	}
 
 	private static int indexOfAny(String text, String... needles) {

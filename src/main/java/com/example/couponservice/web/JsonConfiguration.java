@@ -25,9 +25,15 @@ class JsonConfiguration {
 		return (builder) -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 			.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
 					DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
 			.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
 			.withCoercionConfig(LogicalType.Textual, (config) -> {
 				config.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+				config.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+				config.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+			})
+			.withCoercionConfig(LogicalType.Integer, (config) -> {
+				config.setCoercion(CoercionInputShape.String, CoercionAction.Fail);
 				config.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
 				config.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
 			});

@@ -1,0 +1,211 @@
+package com.example.couponservice.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+import com.example.couponservice.support.MutableClock;
+import com.example.couponservice.support.TestClockConfiguration;
+
+import static com.example.couponservice.web.CouponApiTest.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Safe repeat redemption, expiry, campaigns, bulk generation and void over HTTP. */
+@SpringBootTest(properties = { "coupon.rate-limit.redeem.capacity=1000000",
+		"coupon.rate-limit.status.capacity=1000000" })
+@AutoConfigureMockMvc
+@Import(TestClockConfiguration.class)
+class LifecycleApiTest {
+
+	@Autowired
+	MockMvcTester mvc;
+
+	@Autowired
+	MutableClock clock;
+
+	MvcTestResult post(String path, String json) {
+		return this.mvc.post().uri(path).contentType(MediaType.APPLICATION_JSON).content(json).exchange();
+	}
+
+	String generate(String json) {
+		MvcTestResult result = post("/generate-coupon", json);
+		assertThat(result).hasStatus(HttpStatus.CREATED);
+		return result.getResponse().getHeader("Location").substring("/coupon-status?code=".length());
+	}
+
+	MvcTestResult status(String code) {
+		return this.mvc.get().uri("/coupon-status").param("code", code).exchange();
+	}
+
+	@Test
+	void theSameReferenceIsARetryAndAnotherIsA409ThatChangesNothing() {
+		String code = generate("{}");
+		MvcTestResult first = post("/redeem-coupon", "{\"code\":\"" + code + "\",\"reference\":\"order-1\"}");
+		assertThat(first).bodyJson().extractingPath("$.alreadyRedeemed").isEqualTo(false);
+		String redeemedAt = this.clock.instant().toString();
+		this.clock.advance(Duration.ofSeconds(10));
+		MvcTestResult retry = post("/redeem-coupon", "{\"code\":\"" + code + "\",\"reference\":\"order-1\"}");
+		assertThat(retry).hasStatus(HttpStatus.OK);
+		assertThat(retry).bodyJson().extractingPath("$.alreadyRedeemed").isEqualTo(true);
+		assertThat(retry).bodyJson().extractingPath("$.redeemedAt").isEqualTo(redeemedAt);
+
+		MvcTestResult other = post("/redeem-coupon", "{\"code\":\"" + code + "\",\"reference\":\"order-2\"}");
+		assertProblem(other, 409, "coupon-already-redeemed");
+		assertThat(other).bodyJson().extractingPath("$.redeemedAt").isEqualTo(redeemedAt);
+		assertProblem(post("/redeem-coupon", "{\"code\":\"" + code + "\"}"), 409, "coupon-already-redeemed");
+		assertThat(status(code)).bodyJson().extractingPath("$.redeemedAt").isEqualTo(redeemedAt);
+	}
+
+	@Test
+	void theIdempotencyKeyHeaderStandsInForTheReference() {
+		String code = generate("{}");
+		assertThat(this.mvc.post().uri("/redeem-coupon").header("Idempotency-Key", "cart-7")
+			.contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\"}")).bodyJson()
+			.extractingPath("$.alreadyRedeemed").isEqualTo(false);
+		assertThat(post("/redeem-coupon", "{\"code\":\"" + code + "\",\"reference\":\"cart-7\"}")).bodyJson()
+			.extractingPath("$.alreadyRedeemed").isEqualTo(true);
+		assertProblem(this.mvc.post().uri("/redeem-coupon").header("Idempotency-Key", "cart-8")
+			.contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\"}").exchange(), 409,
+				"coupon-already-redeemed");
+		MvcTestResult mismatch = this.mvc.post().uri("/redeem-coupon").header("Idempotency-Key", "a")
+			.contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\",\"reference\":\"b\"}")
+			.exchange();
+		assertProblem(mismatch, 400, "invalid-field");
+		assertThat(mismatch).bodyJson().extractingPath("$.field").isEqualTo("reference");
+	}
+
+	@Test
+	void anInvalidReferenceIs400NamingTheField() {
+		String code = generate("{}");
+		MvcTestResult result = post("/redeem-coupon", "{\"code\":\"" + code + "\",\"reference\":\"" + "r".repeat(65) + "\"}");
+		assertProblem(result, 400, "invalid-field");
+		assertThat(result).bodyJson().extractingPath("$.field").isEqualTo("reference");
+		assertThat(status(code)).bodyJson().extractingPath("$.status").isEqualTo("UNUSED");
+	}
+
+	@Test
+	void expiryFromTtlOrInstantIsReportedAndEnforced() {
+		String ttl = generate("{\"ttl\":\"PT1H\"}");
+		Instant expiresAt = this.clock.instant().plus(Duration.ofHours(1));
+		assertThat(status(ttl)).bodyJson().extractingPath("$.expiresAt").isEqualTo(expiresAt.toString());
+		String fixed = generate("{\"expiresAt\":\"" + this.clock.instant().plus(Duration.ofMinutes(30)) + "\"}");
+		this.clock.advance(Duration.ofMinutes(30));
+		assertThat(status(fixed)).bodyJson().extractingPath("$.status").isEqualTo("EXPIRED");
+		assertThat(status(ttl)).bodyJson().extractingPath("$.status").isEqualTo("UNUSED");
+		MvcTestResult expired = post("/redeem-coupon", "{\"code\":\"" + fixed + "\"}");
+		assertProblem(expired, 409, "coupon-expired");
+		assertThat(expired).bodyJson().extractingPath("$.expiresAt").isNotNull();
+	}
+
+	@Test
+	void badExpiryIs400NamingTheField() {
+		MvcTestResult past = post("/generate-coupon", "{\"expiresAt\":\"2000-01-01T00:00:00Z\"}");
+		assertProblem(past, 400, "invalid-field");
+		assertThat(past).bodyJson().extractingPath("$.field").isEqualTo("expiresAt");
+		MvcTestResult notADuration = post("/generate-coupon", "{\"ttl\":\"thirty days\"}");
+		assertProblem(notADuration, 400, "malformed-request");
+		assertThat(notADuration).bodyJson().extractingPath("$.field").isEqualTo("ttl");
+		assertProblem(post("/generate-coupon", "{\"ttl\":\"-P1D\"}"), 400, "invalid-field");
+		assertProblem(post("/generate-coupon", "{\"expiresAt\":\"tomorrow\"}"), 400, "malformed-request");
+	}
+
+	@Test
+	void campaignAndMetadataAreReturnedByStatus() {
+		String code = generate("{\"campaign\":\"summer-26\",\"metadata\":{\"channel\":\"email\",\"tier\":\"gold\"}}");
+		assertThat(status(code)).bodyJson()
+			.isLenientlyEqualTo("{\"status\":\"UNUSED\",\"campaign\":\"summer-26\","
+					+ "\"metadata\":{\"channel\":\"email\",\"tier\":\"gold\"}}");
+		MvcTestResult badCampaign = post("/generate-coupon", "{\"campaign\":\"no spaces\"}");
+		assertProblem(badCampaign, 400, "invalid-field");
+		assertThat(badCampaign).bodyJson().extractingPath("$.field").isEqualTo("campaign");
+		MvcTestResult nested = post("/generate-coupon", "{\"metadata\":{\"a\":{\"b\":\"c\"}}}");
+		assertProblem(nested, 400, "malformed-request");
+		assertThat(nested).bodyJson().extractingPath("$.field").isEqualTo("metadata.a");
+	}
+
+	@Test
+	void bulkGenerationAnswersJsonOrCsv() throws Exception {
+		MvcTestResult json = post("/generate-coupons", "{\"count\":3,\"campaign\":\"bulk-json\"}");
+		assertThat(json).hasStatus(HttpStatus.CREATED);
+		assertThat(json).bodyJson().extractingPath("$.count").isEqualTo(3);
+		assertThat(json).bodyJson().extractingPath("$.codes").asArray().hasSize(3).doesNotHaveDuplicates();
+
+		MvcTestResult csv = this.mvc.post().uri("/generate-coupons").accept("text/csv")
+			.contentType(MediaType.APPLICATION_JSON).content("{\"count\":4,\"campaign\":\"bulk-csv\"}").exchange();
+		assertThat(csv).hasStatus(HttpStatus.CREATED).hasContentTypeCompatibleWith("text/csv");
+		List<String> lines = csv.getResponse().getContentAsString().lines().toList();
+		assertThat(lines).hasSize(5).first().isEqualTo("code");
+		assertThat(lines.subList(1, 5)).allMatch((line) -> line.matches("[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}"));
+		assertThat(status(lines.get(1))).bodyJson().extractingPath("$.campaign").isEqualTo("bulk-csv");
+	}
+
+	@Test
+	void bulkCountOutOfRangeIs400AndStoresNothing() {
+		for (String body : new String[] { "{\"count\":0}", "{\"count\":10001}", "{}", "{\"count\":-1}" }) {
+			MvcTestResult result = post("/generate-coupons", body);
+			assertProblem(result, 400, "invalid-field");
+			assertThat(result).bodyJson().extractingPath("$.field").isEqualTo("count");
+		}
+		assertProblem(post("/generate-coupons", "{\"count\":\"5\"}"), 400, "malformed-request");
+		assertProblem(post("/generate-coupons", "{\"count\":2.5}"), 400, "malformed-request");
+		assertProblem(post("/generate-coupons", "{\"count\":99999999999999999999}"), 400, "malformed-request");
+	}
+
+	@Test
+	void voidBlocksRedemptionAndIsIdempotent() {
+		String code = generate("{}");
+		MvcTestResult voided = post("/void-coupon", "{\"code\":\"" + code + "\"}");
+		assertThat(voided).hasStatus(HttpStatus.OK);
+		assertThat(voided).bodyJson().extractingPath("$.status").isEqualTo("VOID");
+		assertThat(voided).bodyJson().extractingPath("$.voidedAt").isEqualTo(this.clock.instant().toString());
+		assertThat(post("/void-coupon", "{\"code\":\"" + code + "\"}")).hasStatus(HttpStatus.OK);
+		assertThat(status(code)).bodyJson().extractingPath("$.status").isEqualTo("VOID");
+		assertProblem(post("/redeem-coupon", "{\"code\":\"" + code + "\"}"), 409, "coupon-void");
+	}
+
+	@Test
+	void voidingAUsedCouponIs409AndAnUnknownOne404() {
+		String code = generate("{}");
+		post("/redeem-coupon", "{\"code\":\"" + code + "\"}");
+		assertProblem(post("/void-coupon", "{\"code\":\"" + code + "\"}"), 409, "coupon-already-redeemed");
+		assertThat(status(code)).bodyJson().extractingPath("$.status").isEqualTo("USED");
+		assertProblem(post("/void-coupon", "{\"code\":\"ZZZZZZZZ\"}"), 404, "coupon-not-found");
+		assertProblem(post("/void-coupon", "{\"code\":\"bad\"}"), 400, "invalid-coupon-code");
+	}
+
+	@Test
+	void campaignStatsCountByStatus() {
+		List<String> codes = List.of(generate("{\"campaign\":\"stats-1\"}"), generate("{\"campaign\":\"stats-1\"}"),
+				generate("{\"campaign\":\"stats-1\"}"));
+		post("/redeem-coupon", "{\"code\":\"" + codes.get(0) + "\"}");
+		post("/void-coupon", "{\"code\":\"" + codes.get(1) + "\"}");
+		MvcTestResult stats = this.mvc.get().uri("/campaigns/stats-1/stats").exchange();
+		assertThat(stats).hasStatus(HttpStatus.OK);
+		assertThat(stats).bodyJson()
+			.isStrictlyEqualTo("{\"campaign\":\"stats-1\",\"total\":3,"
+					+ "\"counts\":{\"UNUSED\":1,\"USED\":1,\"EXPIRED\":0,\"VOID\":1}}");
+		assertProblem(this.mvc.get().uri("/campaigns/bad campaign/stats").exchange(), 400, "invalid-field");
+	}
+
+	@Test
+	void anOldClientSeesExactlyTheSeedContract() {
+		String code = generate("{}");
+		assertThat(post("/generate-coupon", "")).hasStatus(HttpStatus.CREATED);
+		assertThat(post("/redeem-coupon", "{\"code\":\"" + code + "\"}")).bodyJson()
+			.isStrictlyEqualTo("{\"message\":\"Coupon redeemed successfully\",\"code\":\"" + code + "\",\"redeemedAt\":\""
+					+ this.clock.instant() + "\",\"alreadyRedeemed\":false}");
+		assertThat(post("/redeem-coupon", "{\"code\":\"" + code + "\"}")).hasStatus(HttpStatus.OK);
+	}
+
+}
