@@ -9,6 +9,11 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +24,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import com.example.couponservice.coupon.CouponService.Lookup;
@@ -29,6 +35,7 @@ import com.example.couponservice.coupon.CouponService.Redemption;
  * JSON. Errors become problem documents in the web package's exception handler.
  */
 @RestController
+@Tag(name = "coupons", description = "Generate, redeem and look up single-use coupon codes")
 class CouponController {
 
 	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -41,6 +48,10 @@ class CouponController {
 		this.service = service;
 	}
 
+	@Operation(summary = "Generate one coupon (admin)",
+			description = "The body is optional: without one the coupon never expires and has no campaign. "
+					+ "Answers 201 with Location /coupon-status?code=CODE.")
+	@ResponseStatus(HttpStatus.CREATED)
 	@PostMapping(path = "/generate-coupon", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<GenerateResponse> generate(@RequestBody(required = false) @Nullable GenerateRequest request) {
 		GenerateRequest options = (request != null) ? request : GenerateRequest.NONE;
@@ -50,12 +61,17 @@ class CouponController {
 			.body(new GenerateResponse(coupon.code(), coupon.expiresAt(), coupon.campaign()));
 	}
 
+	@Operation(summary = "Generate 1 to 10,000 coupons at once (admin)",
+			description = "All codes are distinct and stored before the response is sent; the request is all or "
+					+ "nothing. With Accept: text/csv the answer is one code per line under a 'code' header.")
+	@ResponseStatus(HttpStatus.CREATED)
 	@PostMapping(path = "/generate-coupons", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<BulkGenerateResponse> generateBulk(@RequestBody BulkGenerateRequest request) {
 		List<String> codes = bulk(request);
 		return ResponseEntity.status(HttpStatus.CREATED).body(new BulkGenerateResponse(codes.size(), codes));
 	}
 
+	@Operation(hidden = true)
 	@PostMapping(path = "/generate-coupons", produces = "text/csv")
 	ResponseEntity<String> generateBulkCsv(@RequestBody BulkGenerateRequest request) {
 		List<String> codes = bulk(request);
@@ -73,6 +89,11 @@ class CouponController {
 		return this.service.generateBulk(request.count(), template).stream().map(Coupon::code).toList();
 	}
 
+	@Operation(summary = "Redeem a coupon once",
+			description = "The first redemption answers alreadyRedeemed:false. A repeat by the same caller (the same "
+					+ "reference or Idempotency-Key, or none both times) answers 200 with alreadyRedeemed:true and the "
+					+ "original redeemedAt; any other repeat is 409 and changes nothing. Every attempt spends one of "
+					+ "the caller's 5 redemptions per minute.")
 	@PostMapping(path = "/redeem-coupon", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	RedeemResponse redeem(@RequestBody RedeemRequest request,
@@ -91,12 +112,18 @@ class CouponController {
 				Objects.requireNonNull(coupon.redeemedAt()), redemption.alreadyRedeemed());
 	}
 
+	@Operation(summary = "Look a coupon up",
+			description = "Unknown codes answer 200 with status NOT_FOUND. Each caller has 60 lookups per minute.")
 	@GetMapping(path = "/coupon-status", produces = MediaType.APPLICATION_JSON_VALUE)
-	CouponStatusResponse status(@RequestParam String code) {
+	CouponStatusResponse status(
+			@Parameter(description = "the code, as typed: case, spaces and '-' are ignored", example = "AB2C-4XYZ")
+			@RequestParam String code) {
 		Lookup lookup = this.service.status(code);
 		return CouponStatusResponse.of(lookup);
 	}
 
+	@Operation(summary = "Void an unused coupon (admin)",
+			description = "Voiding a void coupon again answers 200; voiding a used one is 409.")
 	@PostMapping(path = "/void-coupon", consumes = MediaType.APPLICATION_JSON_VALUE,
 			produces = MediaType.APPLICATION_JSON_VALUE)
 	CouponStatusResponse voidCoupon(@RequestBody VoidRequest request) {
@@ -104,6 +131,7 @@ class CouponController {
 		return CouponStatusResponse.of(new Lookup(coupon.code(), CouponStatus.VOID, coupon));
 	}
 
+	@Operation(summary = "Count a campaign's coupons by status (admin)")
 	@GetMapping(path = "/campaigns/{campaign}/stats", produces = MediaType.APPLICATION_JSON_VALUE)
 	CampaignStatsResponse campaignStats(@PathVariable String campaign) {
 		Map<CouponStatus, Long> counts = this.service.campaignStats(campaign);
@@ -112,38 +140,62 @@ class CouponController {
 	}
 
 	/** Body of {@code POST /generate-coupon}; every field is optional. */
-	record GenerateRequest(@Nullable Instant expiresAt, @Nullable Duration ttl, @Nullable String campaign,
-			@Nullable Map<String, String> metadata) {
+	record GenerateRequest(
+			@Schema(description = "when the coupon expires; give this or ttl, in the future",
+					example = "2026-12-31T23:59:59Z") @Nullable Instant expiresAt,
+			@Schema(description = "lifetime as an ISO-8601 duration", example = "P30D",
+					type = "string") @Nullable Duration ttl,
+			@Schema(description = "1 to 64 of A-Z a-z 0-9 _ . -", example = "black-friday-2026") @Nullable String campaign,
+			@Schema(description = "up to 16 string entries; keys up to 40, values up to 256 characters",
+					example = "{\"channel\":\"email\"}") @Nullable Map<String, String> metadata) {
 
 		static final GenerateRequest NONE = new GenerateRequest(null, null, null, null);
 
 	}
 
 	/** Body of {@code POST /generate-coupons}. */
-	record BulkGenerateRequest(@Nullable Integer count, @Nullable Instant expiresAt, @Nullable Duration ttl,
-			@Nullable String campaign, @Nullable Map<String, String> metadata) {
+	record BulkGenerateRequest(
+			@Schema(description = "how many coupons, 1 to 10,000", example = "500",
+					requiredMode = Schema.RequiredMode.REQUIRED) @Nullable Integer count,
+			@Schema(example = "2026-12-31T23:59:59Z") @Nullable Instant expiresAt,
+			@Schema(example = "P30D", type = "string") @Nullable Duration ttl,
+			@Schema(example = "black-friday-2026") @Nullable String campaign,
+			@Nullable Map<String, String> metadata) {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record GenerateResponse(String code, @Nullable Instant expiresAt, @Nullable String campaign) {
+	record GenerateResponse(@Schema(example = "AB2C4XYZ") String code,
+			@Schema(description = "present when the coupon expires") @Nullable Instant expiresAt,
+			@Schema(description = "present when given") @Nullable String campaign) {
 	}
 
-	record BulkGenerateResponse(int count, List<String> codes) {
+	record BulkGenerateResponse(@Schema(example = "2") int count,
+			@Schema(example = "[\"AB2C4XYZ\",\"QR7T9WXY\"]") List<String> codes) {
 	}
 
 	/** Body of {@code POST /redeem-coupon}. */
-	record RedeemRequest(@Nullable String code, @Nullable String reference) {
+	record RedeemRequest(
+			@Schema(description = "the code; case, spaces and '-' are ignored", example = "AB2C4XYZ",
+					requiredMode = Schema.RequiredMode.REQUIRED) @Nullable String code,
+			@Schema(description = "the caller's order or customer id, 1 to 64 printable characters; a repeat with "
+					+ "the same reference is a retry", example = "order-10045") @Nullable String reference) {
 	}
 
-	record RedeemResponse(String message, String code, Instant redeemedAt, boolean alreadyRedeemed) {
+	record RedeemResponse(@Schema(example = "Coupon redeemed successfully") String message,
+			@Schema(example = "AB2C4XYZ") String code,
+			@Schema(description = "when it was first redeemed", example = "2026-11-26T10:15:30.123Z") Instant redeemedAt,
+			@Schema(description = "true when this answer repeats an earlier redemption by the same caller",
+					example = "false") boolean alreadyRedeemed) {
 	}
 
 	/** Body of {@code POST /void-coupon}. */
-	record VoidRequest(@Nullable String code) {
+	record VoidRequest(@Schema(example = "AB2C4XYZ", requiredMode = Schema.RequiredMode.REQUIRED) @Nullable String code) {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_EMPTY)
-	record CouponStatusResponse(String code, CouponStatus status, @Nullable Instant createdAt,
+	@Schema(description = "Fields a coupon does not have are omitted")
+	record CouponStatusResponse(@Schema(example = "AB2C4XYZ") String code,
+			@Schema(example = "UNUSED") CouponStatus status, @Nullable Instant createdAt,
 			@Nullable Instant expiresAt, @Nullable Instant redeemedAt, @Nullable Instant voidedAt,
 			@Nullable String campaign, @Nullable Map<String, String> metadata) {
 
@@ -158,7 +210,9 @@ class CouponController {
 
 	}
 
-	record CampaignStatsResponse(String campaign, long total, Map<CouponStatus, Long> counts) {
+	record CampaignStatsResponse(@Schema(example = "black-friday-2026") String campaign,
+			@Schema(example = "3") long total,
+			@Schema(example = "{\"UNUSED\":1,\"USED\":1,\"EXPIRED\":0,\"VOID\":1}") Map<CouponStatus, Long> counts) {
 	}
 
 }

@@ -13,53 +13,75 @@ import org.springframework.http.ProblemDetail;
  */
 public enum ProblemType {
 
-	INVALID_COUPON_CODE(HttpStatus.BAD_REQUEST, "Invalid coupon code"),
+	INVALID_COUPON_CODE(HttpStatus.BAD_REQUEST, "Invalid coupon code",
+			"the code is not 8 characters of ABCDEFGHJKLMNPQRSTUVWXYZ23456789 after removing spaces and dashes"),
 
-	INVALID_FIELD(HttpStatus.BAD_REQUEST, "Invalid field"),
+	INVALID_FIELD(HttpStatus.BAD_REQUEST, "Invalid field",
+			"a field breaks its rule; the field property names it"),
 
-	MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Malformed request"),
+	MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Malformed request",
+			"the body is not JSON of the expected shape: broken syntax, a wrong type, a duplicate or unknown field"),
 
-	MISSING_PARAMETER(HttpStatus.BAD_REQUEST, "Missing parameter"),
+	MISSING_PARAMETER(HttpStatus.BAD_REQUEST, "Missing parameter",
+			"a required query parameter is missing"),
 
-	BAD_REQUEST(HttpStatus.BAD_REQUEST, "Bad request"),
+	BAD_REQUEST(HttpStatus.BAD_REQUEST, "Bad request",
+			"the request cannot be understood"),
 
-	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Unauthorized"),
+	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Unauthorized",
+			"an admin endpoint was called without the right Authorization: Bearer token"),
 
-	NOT_FOUND(HttpStatus.NOT_FOUND, "Not found"),
+	NOT_FOUND(HttpStatus.NOT_FOUND, "Not found",
+			"no endpoint has this path"),
 
-	COUPON_NOT_FOUND(HttpStatus.NOT_FOUND, "Coupon not found"),
+	COUPON_NOT_FOUND(HttpStatus.NOT_FOUND, "Coupon not found",
+			"no coupon has this code"),
 
-	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
+	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed",
+			"the endpoint does not accept this HTTP method"),
 
-	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
+	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable",
+			"the endpoint cannot answer in a media type the Accept header allows"),
 
-	COUPON_ALREADY_REDEEMED(HttpStatus.CONFLICT, "Coupon already redeemed"),
+	COUPON_ALREADY_REDEEMED(HttpStatus.CONFLICT, "Coupon already redeemed",
+			"the coupon was redeemed by another caller (another reference); nothing changed"),
 
-	COUPON_EXPIRED(HttpStatus.CONFLICT, "Coupon expired"),
+	COUPON_EXPIRED(HttpStatus.CONFLICT, "Coupon expired",
+			"the coupon expired before this redemption; nothing changed"),
 
-	COUPON_VOID(HttpStatus.CONFLICT, "Coupon void"),
+	COUPON_VOID(HttpStatus.CONFLICT, "Coupon void",
+			"the coupon was voided by an operator; nothing changed"),
 
-	PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large"),
+	PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large",
+			"the request body is larger than 4 KiB"),
 
-	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
+	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
+			"the body is not application/json, or is compressed"),
 
-	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
+	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests",
+			"the caller spent its budget for this endpoint; Retry-After says when to try again"),
 
-	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error"),
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+			"an unexpected error; it is logged"),
 
-	SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+	SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
+			"the database is unreachable or no free code was found; nothing changed, retry later"),
 
-	STORE_FULL(HttpStatus.INSUFFICIENT_STORAGE, "Coupon store full");
+	STORE_FULL(HttpStatus.INSUFFICIENT_STORAGE, "Coupon store full",
+			"the in-memory store holds its maximum number of coupons");
 
 	private final HttpStatus status;
 
 	private final String title;
 
+	private final String description;
+
 	private final URI type;
 
-	ProblemType(HttpStatus status, String title) {
+	ProblemType(HttpStatus status, String title, String description) {
 		this.status = status;
 		this.title = title;
+		this.description = description;
 		this.type = URI.create("/problems/" + name().toLowerCase(Locale.ROOT).replace('_', '-'));
 	}
 
@@ -69,6 +91,15 @@ public enum ProblemType {
 
 	public URI type() {
 		return this.type;
+	}
+
+	public String title() {
+		return this.title;
+	}
+
+	/** When a client gets this problem. */
+	public String description() {
+		return this.description;
 	}
 
 	/** A problem document of this type saying {@code detail}. */
