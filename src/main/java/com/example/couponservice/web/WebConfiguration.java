@@ -1,5 +1,9 @@
 package com.example.couponservice.web;
 
+import org.apache.catalina.core.StandardHost;
+
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -9,6 +13,16 @@ import com.example.couponservice.coupon.CouponProperties;
 /** Request-level protections that apply to every endpoint. */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
+
+	/** Tomcat's own rejections (before any servlet) answer with problem documents too. */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+		return (factory) -> factory.addContextCustomizers((context) -> {
+			if (context.getParent() instanceof StandardHost host) {
+				host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+			}
+		});
+	}
 
 	@Bean
 	FilterRegistrationBean<ClientAddressFilter> clientAddressFilter() {
