@@ -31,7 +31,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("coupon.rate-limit")
 public record RateLimitProperties(@Valid @NotNull Limit redeem, @Valid @NotNull Limit status,
 		@Valid @NotNull Limit generate, @DefaultValue("64") @Min(1) @Max(128) int ipv6PrefixLength,
-		@DefaultValue("200000") @Positive long maxTrackedClients, @DefaultValue("2m") @NotNull Duration idleTimeout) {
+		@DefaultValue("100000") @Positive long maxTrackedClients, @DefaultValue("2m") @NotNull Duration idleTimeout) {
 
 	public RateLimitProperties {
 		Duration longest = max(max(redeem.window(), status.window()), generate.window());
