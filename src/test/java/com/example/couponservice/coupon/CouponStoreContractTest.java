@@ -78,6 +78,19 @@ public abstract class CouponStoreContractTest {
 	}
 
 	@Test
+	void insertAndInsertAllKeepAnExpiryAfterTheYear9999() {
+		Instant farFuture = Instant.parse("+10000-01-01T00:00:00.001Z");
+		Coupon single = Coupon.fresh("ABCD2345", CREATED, farFuture, null, Map.of());
+		Coupon bulk = Coupon.fresh("ABCD2346", CREATED, farFuture, null, Map.of());
+
+		assertThat(this.store.insert(single)).isTrue();
+		assertThat(this.store.insertAll(List.of(bulk))).isEmpty();
+
+		assertThat(this.store.find("ABCD2345")).contains(single);
+		assertThat(this.store.find("ABCD2346")).contains(bulk);
+	}
+
+	@Test
 	void insertWhenCodeIsTakenReturnsFalseAndKeepsTheFirstCoupon() {
 		Coupon first = Coupon.fresh("ABCD2345", CREATED, null, "first", Map.of());
 		this.store.insert(first);
