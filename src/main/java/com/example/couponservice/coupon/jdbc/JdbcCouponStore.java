@@ -17,10 +17,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.lang.Nullable;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionSystemException;
@@ -46,9 +47,9 @@ import tools.jackson.databind.json.JsonMapper;
  * is for the in-memory store): the database's disk is the limit, and running out of it
  * is a {@link DataAccessException} like any other database failure.
  * <p>
- * Every failure is a {@link DataAccessException}, including the transaction manager's
- * own "cannot open a connection" and "cannot commit", so the web layer can answer them
- * all with one 503.
+ * Every database failure is a {@link DataAccessException}, including the transaction
+ * manager's own "cannot open a connection" and "cannot commit", so the web layer can
+ * answer them all with one 503.
  */
 class JdbcCouponStore implements CouponStore {
 
