@@ -1,0 +1,170 @@
+package com.example.couponservice.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * A real PostgreSQL server for tests, from zonky's embedded binaries, so tests need
+ * neither Docker nor an installed database.
+ * <p>
+ * {@link #shared()} is one server per JVM, started on first use and stopped when the
+ * JVM exits; each test class takes its own {@link #createDatabase() fresh database} in
+ * it, so classes never see each other's rows. A test that needs to take the database
+ * away ({@link #stop()}, then {@link #start()}) uses a {@link #startDedicated()
+ * dedicated} server instead, so it does not pull the floor from under other classes'
+ * cached application contexts. A restarted server listens on the same port and keeps
+ * its data directory, as a real database restart does, so connection pools pointed at
+ * it reconnect by themselves.
+ * <p>
+ * As root (containers, CI images) zonky runs the server through {@code unshare -U},
+ * because PostgreSQL refuses to run as root.
+ */
+public final class EmbeddedPostgresSupport implements AutoCloseable {
+
+	/** The superuser zonky's {@code initdb} creates; local connections are trusted. */
+	public static final String USER = "postgres";
+
+	private static final AtomicInteger databaseCounter = new AtomicInteger();
+
+	private final Path dataDirectory;
+
+	private int port;
+
+	@Nullable
+	private EmbeddedPostgres server;
+
+	private EmbeddedPostgresSupport() {
+		try {
+			this.dataDirectory = Files.createTempDirectory("coupon-pg-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot create a data directory for PostgreSQL", ex);
+		}
+		start();
+	}
+
+	/** The server of this JVM, started on first use. */
+	public static EmbeddedPostgresSupport shared() {
+		return Shared.INSTANCE;
+	}
+
+	/** A server of the caller's own, to {@link #stop()} at will and {@link #close()}. */
+	public static EmbeddedPostgresSupport startDedicated() {
+		return new EmbeddedPostgresSupport();
+	}
+
+	/**
+	 * Start the server, or restart a stopped one on its old port and data directory;
+	 * returns once it accepts connections.
+	 */
+	public synchronized void start() {
+		if (this.server != null) {
+			return;
+		}
+		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+			.setDataDirectory(this.dataDirectory)
+			.setCleanDataDirectory(false)
+			.setRegisterShutdownHook(false)
+			// Room for the pools of several cached application contexts and a
+			// 64-thread race at the same time.
+			.setServerConfig("max_connections", "300");
+		if (this.port != 0) {
+			builder.setPort(this.port);
+		}
+		try {
+			this.server = builder.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("PostgreSQL did not start", ex);
+		}
+		this.port = this.server.getPort();
+	}
+
+	/** Stop the server (fast shutdown: open connections are cut), keeping its data. */
+	public synchronized void stop() {
+		if (this.server == null) {
+			return;
+		}
+		try {
+			this.server.close();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("PostgreSQL did not stop", ex);
+		}
+		finally {
+			this.server = null;
+		}
+	}
+
+	public synchronized boolean isRunning() {
+		return this.server != null;
+	}
+
+	public synchronized int port() {
+		return this.port;
+	}
+
+	/** The JDBC URL of {@code database}; it stays valid across restarts. */
+	public String jdbcUrl(String database) {
+		return "jdbc:postgresql://localhost:" + port() + "/" + database;
+	}
+
+	/** Create an empty database with a name not used before in this JVM. */
+	public String createDatabase() {
+		String name = "coupons_" + databaseCounter.incrementAndGet();
+		JdbcClient.create(dataSource("postgres")).sql("CREATE DATABASE " + name).update();
+		return name;
+	}
+
+	/** An unpooled data source of {@code database}: every connection is a new one. */
+	public DataSource dataSource(String database) {
+		return new DriverManagerDataSource(jdbcUrl(database), USER, "");
+	}
+
+	/**
+	 * Point a Spring Boot test's DataSource (and Flyway) at {@code database}, for use
+	 * in a {@code @DynamicPropertySource} method.
+	 */
+	public void registerDataSource(DynamicPropertyRegistry registry, String database) {
+		registry.add("spring.datasource.url", () -> jdbcUrl(database));
+		registry.add("spring.datasource.username", () -> USER);
+		registry.add("spring.datasource.password", () -> "");
+	}
+
+	/** Stop the server and delete its data. */
+	@Override
+	public synchronized void close() {
+		stop();
+		try {
+			FileSystemUtils.deleteRecursively(this.dataDirectory);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot delete " + this.dataDirectory, ex);
+		}
+	}
+
+	/** Holder of the JVM's shared server: started on first use, closed at exit. */
+	private static final class Shared {
+
+		static final EmbeddedPostgresSupport INSTANCE = new EmbeddedPostgresSupport();
+
+		static {
+			Runtime.getRuntime().addShutdownHook(new Thread(INSTANCE::close, "embedded-postgres-shutdown"));
+		}
+
+	}
+
+}
