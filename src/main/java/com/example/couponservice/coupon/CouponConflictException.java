@@ -2,7 +2,7 @@ package com.example.couponservice.coupon;
 
 import java.time.Instant;
 
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The coupon exists but cannot take this change; it was left as it was.

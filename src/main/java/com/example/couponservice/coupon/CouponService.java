@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 import com.example.couponservice.coupon.CodePool.Candidate;
 import com.example.couponservice.coupon.CodePool.Source;
@@ -42,6 +42,9 @@ public class CouponService {
 
 	/** 1 to 64 characters, none of them control, format or unassigned code points. */
 	private static final Pattern REFERENCE = Pattern.compile("[^\\p{C}\\p{Zl}\\p{Zp}]{1,64}");
+
+	/** The latest expiry accepted: far enough for any coupon, and storable by every store. */
+	static final Instant MAX_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
 	private static final int MAX_METADATA_ENTRIES = 16;
 
@@ -90,6 +93,10 @@ public class CouponService {
 		Duration effectiveTtl = (ttl != null) ? ttl : this.properties.defaultTtl();
 		Instant expiry = (expiresAt != null) ? expiresAt.truncatedTo(ChronoUnit.MILLIS)
 				: (effectiveTtl != null) ? plus(now, effectiveTtl) : null;
+		if (expiry != null && expiry.isAfter(MAX_EXPIRY)) {
+			throw new InvalidFieldException((expiresAt != null) ? "expiresAt" : "ttl",
+					"coupons must expire by " + MAX_EXPIRY);
+		}
 		if (campaign != null) {
 			checkCampaign(campaign);
 		}

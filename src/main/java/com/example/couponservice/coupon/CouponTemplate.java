@@ -3,7 +3,7 @@ package com.example.couponservice.coupon;
 import java.time.Instant;
 import java.util.Map;
 
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the coupons of one generation request share, already validated.

@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -74,7 +75,15 @@ class RateLimitFilter extends OncePerRequestFilter {
 			return;
 		}
 		String client = this.clientKeys.keyOf(request.getRemoteAddr());
-		Decision decision = this.buckets.tryConsume(endpoint, client);
+		Decision decision;
+		try {
+			decision = this.buckets.tryConsume(endpoint, client);
+		}
+		catch (DataAccessException ex) {
+			// Shared buckets unreachable: fail closed, as the store behind would.
+			this.problems.fail(request, response, ex);
+			return;
+		}
 		response.setHeader(LIMIT_HEADER, Long.toString(decision.limit()));
 		response.setHeader(REMAINING_HEADER, Long.toString(decision.remaining()));
 		response.setHeader(RESET_HEADER, Long.toString(seconds(decision.nanosToReset())));

@@ -11,7 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import com.example.couponservice.web.ProblemResponder;
@@ -30,8 +30,7 @@ class AdminTokenFilter extends OncePerRequestFilter {
 	private static final String BEARER = "Bearer ";
 
 	/** {@code null} when no token is configured: admin endpoints are open. */
-	@Nullable
-	private final byte[] expectedDigest;
+	private final byte @Nullable [] expectedDigest;
 
 	private final ProblemResponder problems;
 

@@ -2,7 +2,7 @@ package com.example.couponservice.security;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Operator authentication ({@code coupon.security.*}).

@@ -9,16 +9,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.lang.Nullable;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import com.example.couponservice.coupon.CouponConflictException;
@@ -101,12 +106,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return respond(ProblemType.SERVICE_UNAVAILABLE.problem("could not find an unused code; try again"));
 	}
 
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> databaseUnavailable(DataAccessException ex) {
+	/**
+	 * The database is unreachable or overloaded: 503, retry. Statements are single and
+	 * atomic, so a failed request changed nothing.
+	 */
+	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
+			RecoverableDataAccessException.class, CannotCreateTransactionException.class })
+	ResponseEntity<ProblemDetail> databaseUnavailable(RuntimeException ex) {
 		logger.error("Database unavailable: {}", ex.getMessage());
-		ResponseEntity<ProblemDetail> response = respond(
-				ProblemType.SERVICE_UNAVAILABLE.problem("the coupon database is unavailable; nothing was changed"));
-		return ResponseEntity.status(response.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "1").body(response.getBody());
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, "1")
+			.body(ProblemType.SERVICE_UNAVAILABLE.problem("the coupon database is unavailable; nothing was changed"));
+	}
+
+	/** Any other database error is a bug (a constraint the service should have checked). */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> databaseError(DataAccessException ex) {
+		logger.error("Unexpected database error", ex);
+		return respond(ProblemType.INTERNAL_ERROR.problem("an unexpected error occurred; it has been logged"));
 	}
 
 	@Override

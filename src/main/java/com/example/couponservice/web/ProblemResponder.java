@@ -22,7 +22,12 @@ public class ProblemResponder {
 	}
 
 	public void reject(HttpServletRequest request, HttpServletResponse response, ProblemType type, String detail) {
-		this.resolver.resolveException(request, response, null, new RejectedRequestException(type, detail));
+		fail(request, response, new RejectedRequestException(type, detail));
+	}
+
+	/** Answer with the problem document the exception handler gives {@code ex}. */
+	public void fail(HttpServletRequest request, HttpServletResponse response, RuntimeException ex) {
+		this.resolver.resolveException(request, response, null, ex);
 	}
 
 }

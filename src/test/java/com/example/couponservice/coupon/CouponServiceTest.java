@@ -200,6 +200,10 @@ class CouponServiceTest {
 		assertField(() -> this.service.template(null, Duration.ofDays(-1), null, null), "ttl");
 		assertField(() -> this.service.template(now.plusSeconds(60), Duration.ofDays(1), null, null), "ttl");
 		assertField(() -> this.service.template(null, Duration.ofSeconds(Long.MAX_VALUE), null, null), "ttl");
+		assertField(() -> this.service.template(null, Duration.ofDays(365L * 9000), null, null), "ttl");
+		assertField(() -> this.service.template(Instant.parse("+10000-01-01T00:00:00Z"), null, null, null), "expiresAt");
+		assertThat(this.service.template(CouponService.MAX_EXPIRY, null, null, null).expiresAt())
+			.isEqualTo(CouponService.MAX_EXPIRY);
 	}
 
 	@Test

@@ -1,0 +1,124 @@
+package com.example.couponservice.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.BucketExceptions;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Buckets every instance shares, as rows of the {@code rate_limit_bucket} table
+ * (Flyway V2), through Bucket4j's own PostgreSQL integration: each attempt locks its row
+ * ({@code SELECT ... FOR UPDATE}), so N instances give a client one budget, not N.
+ * <p>
+ * A row expires once its bucket would be full again; {@link #removeExpired()} deletes
+ * expired rows in batches, so idle clients do not pile up.
+ */
+class PostgresRateLimitBuckets implements RateLimitBuckets {
+
+	static final String TABLE = "rate_limit_bucket";
+
+	private static final Logger logger = LoggerFactory.getLogger(PostgresRateLimitBuckets.class);
+
+	private static final int CLEANUP_BATCH = 1_000;
+
+	private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+
+	private final Map<LimitedEndpoint, BucketConfiguration> configurations = new EnumMap<>(LimitedEndpoint.class);
+
+	private final JdbcClient jdbc;
+
+	private final Clock clock;
+
+	/** Clients whose last attempt here was rejected, to log each trigger once. */
+	private final Cache<String, Boolean> limited;
+
+	PostgresRateLimitBuckets(DataSource dataSource, RateLimitProperties properties, Clock clock) {
+		this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+			.primaryKeyMapper(PrimaryKeyMapper.STRING)
+			.table(TABLE)
+			.idColumn("id")
+			.stateColumn("state")
+			.expiresAtColumn("expires_at")
+			.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ZERO))
+			.clientClock(new ClockTimeMeter(clock))
+			.build();
+		for (LimitedEndpoint endpoint : LimitedEndpoint.values()) {
+			RateLimitProperties.Limit limit = endpoint.limit(properties);
+			if (limit.enabled()) {
+				this.configurations.put(endpoint, BucketConfiguration.builder()
+					.addLimit((bandwidth) -> bandwidth.capacity(limit.capacity())
+						.refillIntervally(limit.capacity(), limit.window()))
+					.build());
+			}
+		}
+		this.jdbc = JdbcClient.create(dataSource);
+		this.clock = clock;
+		this.limited = Caffeine.newBuilder()
+			.maximumSize(properties.maxTrackedClients())
+			.expireAfterWrite(properties.idleTimeout())
+			.build();
+	}
+
+	@Override
+	public Decision tryConsume(LimitedEndpoint endpoint, String clientKey) {
+		String key = endpoint.tag() + ":" + clientKey;
+		BucketConfiguration configuration = this.configurations.get(endpoint);
+		ConsumptionProbe probe;
+		try {
+			probe = this.buckets.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1);
+		}
+		catch (BucketExceptions.BucketExecutionException ex) {
+			throw new DataAccessResourceFailureException("rate-limit buckets unavailable: " + ex.getMessage(), ex);
+		}
+		boolean firstRejection = false;
+		if (probe.isConsumed()) {
+			this.limited.invalidate(key);
+		}
+		else {
+			firstRejection = this.limited.asMap().putIfAbsent(key, Boolean.TRUE) == null;
+		}
+		long capacity = configuration.getBandwidths()[0].getCapacity();
+		return new Decision(probe.isConsumed(), capacity, probe.getRemainingTokens(), probe.getNanosToWaitForRefill(),
+				probe.getNanosToWaitForReset(), firstRejection);
+	}
+
+	@Override
+	public long trackedClients() {
+		return this.jdbc.sql("SELECT count(*) FROM " + TABLE + " WHERE expires_at > ?")
+			.param(this.clock.millis())
+			.query(Long.class)
+			.single();
+	}
+
+	/** Delete the rows of buckets that are full again; returns how many went. */
+	int removeExpired() {
+		int total = 0;
+		int removed;
+		do {
+			removed = this.buckets.removeExpired(CLEANUP_BATCH);
+			total += removed;
+		}
+		while (removed == CLEANUP_BATCH);
+		if (total > 0) {
+			logger.debug("Removed {} expired rate-limit buckets", total);
+		}
+		return total;
+	}
+
+}
