@@ -109,6 +109,39 @@ public final class EmbeddedPostgresSupport implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Kill the server as a crash would: SIGKILL to the postmaster, no shutdown. Its
+	 * backends exit when they notice, and the next {@link #start()} runs crash recovery
+	 * on the same data directory.
+	 */
+	public synchronized void kill() {
+		if (this.server == null) {
+			return;
+		}
+		try {
+			String pid = Files.readAllLines(this.dataDirectory.resolve("postmaster.pid")).get(0).trim();
+			ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(pid))
+				.orElseThrow(() -> new IllegalStateException("no postmaster process " + pid));
+			postmaster.destroyForcibly();
+			postmaster.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+			// Releases zonky's lock on the data directory; its "pg_ctl stop" finds no server.
+			this.server.close();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read the postmaster pid", ex);
+		}
+		catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+			throw new IllegalStateException("the postmaster did not die", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while killing PostgreSQL", ex);
+		}
+		finally {
+			this.server = null;
+		}
+	}
+
 	public synchronized boolean isRunning() {
 		return this.server != null;
 	}
