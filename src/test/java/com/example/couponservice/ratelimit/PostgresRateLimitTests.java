@@ -16,11 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import com.example.couponservice.CouponServiceApplication;
 import com.example.couponservice.support.EmbeddedPostgresSupport;
 import com.example.couponservice.support.RawHttp;
 import com.example.couponservice.support.RawHttp.Response;
@@ -55,10 +53,7 @@ class PostgresRateLimitTests {
 	}
 
 	private ConfigurableApplicationContext startInstance() {
-		return new SpringApplicationBuilder(CouponServiceApplication.class).profiles("postgres")
-			.run("--server.port=0", "--spring.datasource.url=" + this.postgres.jdbcUrl(this.database),
-					"--spring.datasource.username=" + EmbeddedPostgresSupport.USER, "--spring.datasource.password=",
-					"--spring.datasource.hikari.maximum-pool-size=20");
+		return this.postgres.startService(this.database, "--spring.datasource.hikari.maximum-pool-size=20");
 	}
 
 	private static int port(ConfigurableApplicationContext context) {

@@ -20,11 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import com.example.couponservice.CouponServiceApplication;
 import com.example.couponservice.support.EmbeddedPostgresSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,10 +54,8 @@ class PostgresKillUnderLoadTests {
 
 	@Test
 	void aKilledDatabaseCostsAvailabilityButNoAcknowledgedRedemption() throws Exception {
-		this.app = new SpringApplicationBuilder(CouponServiceApplication.class).profiles("postgres")
-			.run("--server.port=0", "--spring.datasource.url=" + this.postgres.jdbcUrl(this.database),
-					"--spring.datasource.username=" + EmbeddedPostgresSupport.USER, "--spring.datasource.password=",
-					"--coupon.rate-limit.redeem.capacity=0", "--coupon.rate-limit.status.capacity=0");
+		this.app = this.postgres.startService(this.database, "--coupon.rate-limit.redeem.capacity=0",
+				"--coupon.rate-limit.status.capacity=0");
 		String base = "http://127.0.0.1:" + this.app.getEnvironment().getRequiredProperty("local.server.port");
 		ConcurrentLinkedQueue<String> codes = new ConcurrentLinkedQueue<>(generate(base, 3_000));
 
@@ -70,9 +66,9 @@ class PostgresKillUnderLoadTests {
 		AtomicInteger other = new AtomicInteger();
 		AtomicLong slowest503 = new AtomicLong();
 		ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-		List<Future<?>> running_ = new ArrayList<>();
+		List<Future<?>> workers = new ArrayList<>();
 		for (int i = 0; i < CLIENTS; i++) {
-			running_.add(clients.submit(() -> {
+			workers.add(clients.submit(() -> {
 				String code;
 				while (running.get() && (code = codes.poll()) != null) {
 					long started = System.nanoTime();
@@ -104,7 +100,7 @@ class PostgresKillUnderLoadTests {
 		int unavailableAtRestart = unavailable.get();
 		awaitCount(() -> acknowledged.size() >= acknowledgedAtKill + 200);
 		running.set(false);
-		for (Future<?> client : running_) {
+		for (Future<?> client : workers) {
 			client.get();
 		}
 		clients.shutdown();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -11,10 +13,14 @@ import javax.sql.DataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.util.FileSystemUtils;
+
+import com.example.couponservice.CouponServiceApplication;
 
 /**
  * A real PostgreSQL server for tests, from zonky's embedded binaries, so tests need
@@ -175,6 +181,18 @@ public final class EmbeddedPostgresSupport implements AutoCloseable {
 		registry.add("spring.datasource.url", () -> jdbcUrl(database));
 		registry.add("spring.datasource.username", () -> USER);
 		registry.add("spring.datasource.password", () -> "");
+	}
+
+	/**
+	 * Start the whole service in the {@code postgres} profile on a random port against
+	 * {@code database}; command-line arguments outrank application-postgres.properties.
+	 */
+	public ConfigurableApplicationContext startService(String database, String... arguments) {
+		List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.datasource.url=" + jdbcUrl(database),
+				"--spring.datasource.username=" + USER, "--spring.datasource.password="));
+		all.addAll(List.of(arguments));
+		return new SpringApplicationBuilder(CouponServiceApplication.class).profiles("postgres")
+			.run(all.toArray(String[]::new));
 	}
 
 	/** Stop the server and delete its data. */

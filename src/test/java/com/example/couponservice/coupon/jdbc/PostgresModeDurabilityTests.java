@@ -4,12 +4,10 @@ import java.util.Objects;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
-import com.example.couponservice.CouponServiceApplication;
 import com.example.couponservice.support.EmbeddedPostgresSupport;
 
 import tools.jackson.databind.JsonNode;
@@ -65,11 +63,8 @@ class PostgresModeDurabilityTests {
 		}
 	}
 
-	/** The service on a random port; arguments outrank application-postgres.properties. */
 	private ConfigurableApplicationContext startService() {
-		return new SpringApplicationBuilder(CouponServiceApplication.class).profiles("postgres")
-			.run("--server.port=0", "--spring.datasource.url=" + this.postgres.jdbcUrl(this.database),
-					"--spring.datasource.username=" + EmbeddedPostgresSupport.USER, "--spring.datasource.password=");
+		return this.postgres.startService(this.database);
 	}
 
 	private static RestTestClient client(ConfigurableApplicationContext context) {
