@@ -43,6 +43,14 @@ public class CouponService {
 	/** 1 to 64 characters, none of them control, format or unassigned code points. */
 	private static final Pattern REFERENCE = Pattern.compile("[^\\p{C}\\p{Zl}\\p{Zp}]{1,64}");
 
+	/**
+	 * The latest expiry a coupon may have. Stores keep instants as epoch milliseconds
+	 * (good to the year 292,278,994) or PostgreSQL timestamps (to the year 294,276), both
+	 * far short of {@link Instant#MAX}, which a request can reach; four-digit years are
+	 * plenty for a coupon.
+	 */
+	static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59.999Z");
+
 	private static final int MAX_METADATA_ENTRIES = 16;
 
 	private static final int MAX_METADATA_KEY = 40;
@@ -90,6 +98,11 @@ public class CouponService {
 		Duration effectiveTtl = (ttl != null) ? ttl : this.properties.defaultTtl();
 		Instant expiry = (expiresAt != null) ? expiresAt.truncatedTo(ChronoUnit.MILLIS)
 				: (effectiveTtl != null) ? plus(now, effectiveTtl) : null;
+		if (expiry != null && expiry.isAfter(LATEST_EXPIRY)) {
+			throw (expiresAt != null)
+					? new InvalidFieldException("expiresAt", "expiresAt must be before the year 10000")
+					: new InvalidFieldException("ttl", "ttl is too long");
+		}
 		if (campaign != null) {
 			checkCampaign(campaign);
 		}
