@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> rejected(RejectedRequestException ex) {
 		return respond(ex.getType().problem(ex.getMessage()));
+	}
+
+	/**
+	 * Tomcat could not decode the query string (an invalid %-escape, bytes that are not
+	 * UTF-8). That is the client's error: a 400 like Tomcat's own, without the stack
+	 * trace an unhandled exception would log at ERROR for every such request.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> undecodableQuery(InvalidParameterException ex) {
+		logger.debug("Undecodable query string: {}", ex.getMessage());
+		return respond(ProblemType.BAD_REQUEST
+			.problem("the query string cannot be decoded: an invalid %-escape, or bytes that are not UTF-8"));
 	}
 
 	@ExceptionHandler
