@@ -1,5 +1,6 @@
 package com.example.couponservice.reliability;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.junit.jupiter.api.Test;
 
@@ -173,7 +175,7 @@ class GracefulShutdownTest {
 	private void register(GenericApplicationContext context) {
 		context.getBeanFactory().registerSingleton("testClassesExcluded", new TestClassesExcluded());
 		Filter hold = (request, response, chain) -> {
-			if (request instanceof jakarta.servlet.http.HttpServletRequest http && http.getHeader(HOLD_HEADER) != null) {
+			if (request instanceof HttpServletRequest http && http.getHeader(HOLD_HEADER) != null) {
 				this.held.countDown();
 				try {
 					this.release.await(20, TimeUnit.SECONDS);
@@ -291,7 +293,7 @@ class GracefulShutdownTest {
 			out.write(bytes);
 			out.flush();
 			InputStream in = socket.getInputStream();
-			java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+			ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 			try {
 				in.transferTo(buffer);
 			}
