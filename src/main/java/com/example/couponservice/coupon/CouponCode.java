@@ -1,7 +1,5 @@
 package com.example.couponservice.coupon;
 
-import java.util.Locale;
-
 /**
  * The coupon code format: 8 characters of a 32-letter alphabet without the look-alikes
  * I, O, 0 and 1. Each character carries exactly 5 bits, so a code is a 40-bit number and
@@ -34,8 +32,8 @@ public final class CouponCode {
 	}
 
 	/**
-	 * Normalise a code the way a person types it: trim, upper-case, drop spaces and
-	 * {@code -}. Returns the canonical 8-character code.
+	 * Normalise a code the way a person types it: trim, upper-case ASCII letters, drop
+	 * spaces and {@code -}. Returns the canonical 8-character code.
 	 * @throws InvalidCouponCodeException if what remains is not exactly 8 characters of
 	 * the alphabet
 	 */
@@ -47,11 +45,16 @@ public final class CouponCode {
 			throw new InvalidCouponCodeException("code is too long to be a coupon code");
 		}
 		StringBuilder canonical = new StringBuilder(LENGTH);
-		String upper = raw.strip().toUpperCase(Locale.ROOT);
-		for (int i = 0; i < upper.length(); i++) {
-			char c = upper.charAt(i);
+		String stripped = raw.strip();
+		for (int i = 0; i < stripped.length(); i++) {
+			char c = stripped.charAt(i);
 			if (c == ' ' || c == '-') {
 				continue;
+			}
+			// ASCII case folding only: Unicode's would turn the look-alikes U+017F (long s)
+			// into S and U+00DF (sharp s) into SS, letting them name a real code.
+			if (c >= 'a' && c <= 'z') {
+				c = (char) (c - ('a' - 'A'));
 			}
 			if (c >= VALUES.length || VALUES[c] < 0) {
 				throw new InvalidCouponCodeException(

@@ -3,8 +3,10 @@ package com.example.couponservice.web;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,7 @@ import com.example.couponservice.coupon.InvalidFieldException;
 import com.example.couponservice.coupon.StoreFullException;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -47,9 +50,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+	/** A Java name in Jackson's backticks ({@code `java.time.Instant`}): never for clients. */
+	private static final Pattern JAVA_NAME = Pattern.compile("`[^`]*[.$][^`]*`");
+
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> rejected(RejectedRequestException ex) {
 		return respond(ex.getType().problem(ex.getMessage()));
+	}
+
+	/**
+	 * Tomcat could not decode the query string (an invalid %-escape, bytes that are not
+	 * UTF-8). That is the client's error: a 400 like Tomcat's own, without the stack
+	 * trace an unhandled exception would log at ERROR for every such request.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> undecodableQuery(InvalidParameterException ex) {
+		logger.debug("Undecodable query string: {}", ex.getMessage());
+		return respond(ProblemType.BAD_REQUEST
+			.problem("the query string cannot be decoded: an invalid %-escape, or bytes that are not UTF-8"));
 	}
 
 	@ExceptionHandler
@@ -144,13 +162,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 				&& mismatch.getTargetType() != null) {
 			return "field '" + path(mismatch) + "' must be " + expected(mismatch.getTargetType());
 		}
+		if (ex.getCause() instanceof MismatchedInputException mismatch && mismatch.getPath().isEmpty()) {
+			// At the root: an array, string, number or boolean body, or more after the object.
+			return "request body must be a single JSON object";
+		}
+		if (ex.getCause() instanceof StreamConstraintsException) {
+			return "request body is not valid JSON for this endpoint: a number, string or nesting depth is beyond "
+					+ "the parser's limits";
+		}
 		if (ex.getCause() instanceof JacksonException jackson) {
 			String where = jackson.getPath().isEmpty() ? "" : " at field '" + path(jackson) + "'";
 			String what = jackson.getOriginalMessage();
 			// Keep Jackson's first statement only, without its hints to Java developers.
-			int end = indexOfAny(what, "\n", " (but could", " (through reference", ": Failed to");
-			return "request body is not valid JSON for this endpoint" + where + ": "
-					+ ((end > 0) ? what.substring(0, end) : what);
+			int end = indexOfAny(what, "\n", " (but could", " (through reference", ": Failed to", " (start marker at",
+					" (not recognized as one", ": enable `");
+			what = (end > 0) ? what.substring(0, end) : what;
+			if (JAVA_NAME.matcher(what).find()) {
+				what = "the body is not well-formed JSON";
+			}
+			return "request body is not valid JSON for this endpoint" + where + ": " + what;
 		}
 		return "request body is missing or unreadable";
 	}

@@ -1,5 +1,7 @@
 package com.example.couponservice.web;
 
+import java.util.List;
+
 import org.apache.catalina.core.StandardHost;
 
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -7,6 +9,11 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.accept.HeaderContentNegotiationStrategy;
+import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import com.example.couponservice.coupon.CouponProperties;
 
@@ -22,6 +29,31 @@ class WebConfiguration {
 				host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
 			}
 		});
+	}
+
+	/**
+	 * A client whose Accept header cannot be parsed is offered problem documents only,
+	 * so it gets a 406 problem. Left to Spring MVC, the header fails again while the
+	 * error is written, and the 406 goes out with no body at all.
+	 */
+	@Bean
+	WebMvcConfigurer unreadableAcceptGetsProblems() {
+		HeaderContentNegotiationStrategy header = new HeaderContentNegotiationStrategy();
+		return new WebMvcConfigurer() {
+
+			@Override
+			public void configureContentNegotiation(ContentNegotiationConfigurer configurer) {
+				configurer.strategies(List.of((request) -> {
+					try {
+						return header.resolveMediaTypes(request);
+					}
+					catch (HttpMediaTypeNotAcceptableException ex) {
+						return List.of(MediaType.APPLICATION_PROBLEM_JSON);
+					}
+				}));
+			}
+
+		};
 	}
 
 	@Bean

@@ -26,18 +26,51 @@ public final class RawHttp {
 	 * header is added) from {@code clientAddress} to 127.0.0.1:{@code port}.
 	 */
 	public static Response send(String clientAddress, int port, String request) throws IOException {
+		return send(clientAddress, port, request.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Send {@code request} byte for byte (so it may hold bytes that are not UTF-8), with
+	 * a {@code Connection: close} header added at the end of its head; a request without
+	 * a blank line after its head is sent exactly as given.
+	 */
+	public static Response send(String clientAddress, int port, byte[] request) throws IOException {
 		try (Socket socket = new Socket()) {
 			socket.bind(new InetSocketAddress(InetAddress.getByName(clientAddress), 0));
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
 			socket.setSoTimeout(10_000);
-			int headEnd = request.indexOf("\r\n\r\n");
-			String withClose = request.substring(0, headEnd) + "\r\nConnection: close" + request.substring(headEnd);
 			OutputStream out = socket.getOutputStream();
-			out.write(withClose.getBytes(StandardCharsets.UTF_8));
+			out.write(withConnectionClose(request));
 			out.flush();
 			InputStream in = socket.getInputStream();
 			return Response.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
 		}
+	}
+
+	private static byte[] withConnectionClose(byte[] request) {
+		byte[] blankLine = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+		int headEnd = indexOf(request, blankLine);
+		if (headEnd < 0) {
+			return request;
+		}
+		byte[] header = "\r\nConnection: close".getBytes(StandardCharsets.US_ASCII);
+		byte[] result = new byte[request.length + header.length];
+		System.arraycopy(request, 0, result, 0, headEnd);
+		System.arraycopy(header, 0, result, headEnd, header.length);
+		System.arraycopy(request, headEnd, result, headEnd + header.length, request.length - headEnd);
+		return result;
+	}
+
+	private static int indexOf(byte[] haystack, byte[] needle) {
+		outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
+			for (int j = 0; j < needle.length; j++) {
+				if (haystack[i + j] != needle[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
 	}
 
 	/** A JSON POST with Content-Length. */
@@ -55,8 +88,11 @@ public final class RawHttp {
 	/** A status line, headers (names lower-cased) and a body (de-chunked). */
 	public record Response(int status, Map<String, String> headers, String body) {
 
-		static Response parse(String raw) {
+		static Response parse(String raw) throws IOException {
 			int headEnd = raw.indexOf("\r\n\r\n");
+			if (headEnd < 0) {
+				throw new IOException("no complete HTTP response head in " + raw.length() + " bytes received");
+			}
 			String[] lines = raw.substring(0, headEnd).split("\r\n");
 			int status = Integer.parseInt(lines[0].split(" ")[1]);
 			Map<String, String> headers = new LinkedHashMap<>();

@@ -1,0 +1,303 @@
+package com.example.couponservice.reliability;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import com.example.couponservice.coupon.CouponCode;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A bounded burst of mixed traffic against one running server: 8 clients, each doing
+ * a fixed number of generations (single and bulk), redemptions (with and without a
+ * reference, repeats, and a hot set of codes every client fights over) and status
+ * lookups. Afterwards the global invariants must hold: generated codes are distinct,
+ * no code was redeemed first twice, every redeemed code is USED, and the counters on
+ * /actuator/prometheus moved by exactly what the clients saw. Throughput is printed,
+ * not asserted.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000" })
+class StressTest {
+
+	private static final int CLIENTS = 8;
+
+	private static final int OPERATIONS_PER_CLIENT = 250;
+
+	private static final int HOT_CODES = 5;
+
+	private static final String APP = "application=\"coupon-service\"";
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
+
+	/** Every code a generation answered with, in order, duplicates kept. */
+	private final List<String> generated = new CopyOnWriteArrayList<>();
+
+	/** Codes answered alreadyRedeemed:false, with how many times. */
+	private final Map<String, AtomicLong> firstRedemptions = new ConcurrentHashMap<>();
+
+	/** Codes any redemption answered 200 for. */
+	private final Queue<String> redeemed = new ConcurrentLinkedQueue<>();
+
+	/** What the clients saw, keyed like the counters' tags ("redeem:conflict", "status:used"). */
+	private final Map<String, AtomicLong> seen = new ConcurrentHashMap<>();
+
+	private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong requests = new AtomicLong();
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void mixedConcurrentTrafficKeepsCodesDistinctRedemptionsSingleAndCountersExact() throws Exception {
+		List<String> hot = generateBulk(HOT_CODES);
+		String before = scrape();
+		this.requests.set(0);
+
+		ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+		long start = System.nanoTime();
+		List<Future<?>> runs = new ArrayList<>();
+		for (int client = 0; client < CLIENTS; client++) {
+			int id = client;
+			runs.add(clients.submit(() -> {
+				runClient(id, hot);
+				return null;
+			}));
+		}
+		clients.shutdown();
+		assertThat(clients.awaitTermination(60, TimeUnit.SECONDS)).as("clients finished in time").isTrue();
+		long elapsedNanos = System.nanoTime() - start;
+		for (Future<?> run : runs) {
+			run.get();
+		}
+		String after = scrape();
+		long total = this.requests.get();
+		System.out.printf(Locale.ROOT,
+				"StressTest: %d requests from %d clients in %d ms, %.0f requests/s; %d unexpected; "
+						+ "%d first redemptions, %d repeats, %d conflicts%n",
+				total, CLIENTS, TimeUnit.NANOSECONDS.toMillis(elapsedNanos), total * 1e9 / elapsedNanos,
+				this.unexpected.size(), count("redeem:redeemed"), count("redeem:already_redeemed"),
+				count("redeem:conflict"));
+
+		assertThat(this.unexpected).as("answers outside the contract").isEmpty();
+		assertThat(total).isEqualTo((long) CLIENTS * OPERATIONS_PER_CLIENT);
+		List<String> all = new ArrayList<>(hot);
+		all.addAll(this.generated);
+		assertThat(new HashSet<>(all)).as("distinct generated codes").hasSameSizeAs(all);
+		assertThat(this.firstRedemptions.values()).as("first redemptions per code").allMatch((n) -> n.get() == 1);
+		assertThat(this.firstRedemptions).as("every hot code was redeemed once").containsKeys(hot.toArray(String[]::new));
+		assertThat(count("redeem:conflict")).as("deliberate conflicts happened").isPositive();
+		assertThat(count("redeem:already_redeemed")).as("safe repeats happened").isPositive();
+
+		double generatedDelta = 0;
+		for (String source : new String[] { "pool", "on_demand", "bulk" }) {
+			generatedDelta += delta(before, after, "coupon_generated_total{" + APP + ",source=\"" + source + "\"}");
+		}
+		assertThat(generatedDelta).as("coupon_generated_total").isEqualTo(this.generated.size());
+		for (String outcome : new String[] { "redeemed", "already_redeemed", "conflict", "not_found", "invalid",
+				"expired", "void" }) {
+			assertThat(delta(before, after, "coupon_redemptions_total{" + APP + ",outcome=\"" + outcome + "\"}"))
+				.as("coupon_redemptions_total %s", outcome)
+				.isEqualTo(count("redeem:" + outcome));
+		}
+		for (String result : new String[] { "unused", "used", "not_found", "invalid", "expired", "void" }) {
+			assertThat(delta(before, after, "coupon_status_lookups_total{" + APP + ",result=\"" + result + "\"}"))
+				.as("coupon_status_lookups_total %s", result)
+				.isEqualTo(count("status:" + result));
+		}
+		// Checked after the last scrape: these lookups count too.
+		for (String code : new HashSet<>(this.redeemed)) {
+			assertThat(get("/coupon-status?code=" + code).path("status").asString()).as(code).isEqualTo("USED");
+		}
+	}
+
+	private void runClient(int id, List<String> hot) throws IOException, InterruptedException {
+		SplittableRandom random = new SplittableRandom(1000 + id);
+		for (int i = 0; i < OPERATIONS_PER_CLIENT; i++) {
+			double op = random.nextDouble();
+			if (op < 0.15) {
+				generateOne();
+			}
+			else if (op < 0.20) {
+				this.generated.addAll(generateBulk(1 + random.nextInt(5)));
+			}
+			else if (op < 0.60) {
+				String reference = switch (random.nextInt(4)) {
+					case 0, 1 -> null;
+					default -> "order-" + random.nextInt(3);
+				};
+				redeem(pick(random, hot), reference);
+			}
+			else {
+				status(pick(random, hot));
+			}
+		}
+	}
+
+	/** A hot code, a generated one, an unknown one, or one that is not a code. */
+	private String pick(SplittableRandom random, List<String> hot) {
+		double which = random.nextDouble();
+		if (which < 0.25) {
+			return hot.get(random.nextInt(hot.size()));
+		}
+		if (which < 0.85 && !this.generated.isEmpty()) {
+			return this.generated.get(random.nextInt(this.generated.size()));
+		}
+		if (which < 0.95) {
+			return CouponCode.unpack(random.nextLong(CouponCode.SPACE));
+		}
+		return "IIII-OOOO";
+	}
+
+	private void generateOne() throws IOException, InterruptedException {
+		HttpResponse<String> response = send(post("/generate-coupon", "{}"));
+		if (expect(response, 201)) {
+			this.generated.add(this.json.readTree(response.body()).path("code").asString());
+		}
+	}
+
+	private List<String> generateBulk(int count) throws IOException, InterruptedException {
+		HttpResponse<String> response = send(post("/generate-coupons", "{\"count\":" + count + "}"));
+		List<String> codes = new ArrayList<>();
+		if (expect(response, 201)) {
+			this.json.readTree(response.body()).path("codes").forEach((code) -> codes.add(code.asString()));
+		}
+		return codes;
+	}
+
+	private void redeem(String code, String reference) throws IOException, InterruptedException {
+		String body = (reference != null) ? "{\"code\":\"" + code + "\",\"reference\":\"" + reference + "\"}"
+				: "{\"code\":\"" + code + "\"}";
+		HttpResponse<String> response = send(post("/redeem-coupon", body));
+		JsonNode answer = this.json.readTree(response.body());
+		String outcome = switch (response.statusCode()) {
+			case 200 -> answer.path("alreadyRedeemed").asBoolean() ? "already_redeemed" : "redeemed";
+			case 404 -> "not_found";
+			case 409 -> "/problems/coupon-already-redeemed".equals(answer.path("type").asString()) ? "conflict" : null;
+			case 400 -> "/problems/invalid-coupon-code".equals(answer.path("type").asString()) ? "invalid" : null;
+			default -> null;
+		};
+		if (outcome == null) {
+			this.unexpected.add("redeem " + code + " -> " + response.statusCode() + " " + response.body());
+			return;
+		}
+		tally("redeem:" + outcome);
+		if (response.statusCode() == 200) {
+			String canonical = answer.path("code").asString();
+			this.redeemed.add(canonical);
+			if ("redeemed".equals(outcome)) {
+				this.firstRedemptions.computeIfAbsent(canonical, (key) -> new AtomicLong()).incrementAndGet();
+			}
+		}
+	}
+
+	private void status(String code) throws IOException, InterruptedException {
+		HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/coupon-status?code=" + code)).GET());
+		if (response.statusCode() == 200) {
+			tally("status:" + this.json.readTree(response.body()).path("status").asString().toLowerCase(Locale.ROOT));
+		}
+		else if (response.statusCode() == 400 && response.body().contains("/problems/invalid-coupon-code")) {
+			tally("status:invalid");
+		}
+		else {
+			this.unexpected.add("status " + code + " -> " + response.statusCode() + " " + response.body());
+		}
+	}
+
+	private boolean expect(HttpResponse<String> response, int status) {
+		if (response.statusCode() != status) {
+			this.unexpected.add(response.request().uri() + " -> " + response.statusCode() + " " + response.body());
+			return false;
+		}
+		return true;
+	}
+
+	private void tally(String key) {
+		this.seen.computeIfAbsent(key, (k) -> new AtomicLong()).incrementAndGet();
+	}
+
+	private long count(String key) {
+		AtomicLong value = this.seen.get(key);
+		return (value != null) ? value.get() : 0;
+	}
+
+	private HttpRequest.Builder post(String path, String body) {
+		return HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString(body));
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+		this.requests.incrementAndGet();
+		return this.http.send(request.timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+	}
+
+	private JsonNode get(String path) throws IOException, InterruptedException {
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+				BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path).isEqualTo(200);
+		return this.json.readTree(response.body());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private String scrape() throws IOException, InterruptedException {
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(uri("/actuator/prometheus")).timeout(Duration.ofSeconds(10)).GET().build(),
+				BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body();
+	}
+
+	private static double delta(String before, String after, String series) {
+		return value(after, series) - value(before, series);
+	}
+
+	private static double value(String scrape, String series) {
+		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
+		assertThat(matcher.find()).as("series %s in scrape", series).isTrue();
+		return Double.parseDouble(matcher.group(1));
+	}
+
+}
