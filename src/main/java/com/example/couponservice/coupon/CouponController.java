@@ -3,6 +3,7 @@ package com.example.couponservice.coupon;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,8 +56,8 @@ class CouponController {
 	@PostMapping(path = "/generate-coupon", produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<GenerateResponse> generate(@RequestBody(required = false) @Nullable GenerateRequest request) {
 		GenerateRequest options = (request != null) ? request : GenerateRequest.NONE;
-		Coupon coupon = this.service.generate(this.service.template(options.expiresAt(), options.ttl(),
-				options.campaign(), options.metadata()));
+		Coupon coupon = this.service.generate(this.service.template(instant("expiresAt", options.expiresAt()),
+				duration("ttl", options.ttl()), options.campaign(), options.metadata()));
 		return ResponseEntity.created(URI.create("/coupon-status?code=" + coupon.code()))
 			.body(new GenerateResponse(coupon.code(), coupon.expiresAt(), coupon.campaign()));
 	}
@@ -84,9 +85,32 @@ class CouponController {
 		if (request.count() == null) {
 			throw new InvalidFieldException("count", "count is required");
 		}
-		CouponTemplate template = this.service.template(request.expiresAt(), request.ttl(), request.campaign(),
-				request.metadata());
+		CouponTemplate template = this.service.template(instant("expiresAt", request.expiresAt()),
+				duration("ttl", request.ttl()), request.campaign(), request.metadata());
 		return this.service.generateBulk(request.count(), template).stream().map(Coupon::code).toList();
+	}
+
+	/** ISO-8601 only: a bare number would otherwise be read as epoch seconds. */
+	@Nullable
+	private static Instant instant(String field, @Nullable String text) {
+		try {
+			return (text != null) ? Instant.parse(text) : null;
+		}
+		catch (DateTimeParseException ex) {
+			throw new InvalidFieldException(field,
+					field + " must be an ISO-8601 instant such as \"2026-12-31T23:59:59Z\"");
+		}
+	}
+
+	/** ISO-8601 only: a bare number would otherwise be read as seconds. */
+	@Nullable
+	private static Duration duration(String field, @Nullable String text) {
+		try {
+			return (text != null) ? Duration.parse(text) : null;
+		}
+		catch (DateTimeParseException ex) {
+			throw new InvalidFieldException(field, field + " must be an ISO-8601 duration such as \"P30D\"");
+		}
 	}
 
 	@Operation(summary = "Redeem a coupon once",
@@ -142,9 +166,9 @@ class CouponController {
 	/** Body of {@code POST /generate-coupon}; every field is optional. */
 	record GenerateRequest(
 			@Schema(description = "when the coupon expires; give this or ttl, in the future",
-					example = "2026-12-31T23:59:59Z") @Nullable Instant expiresAt,
+					example = "2026-12-31T23:59:59Z", format = "date-time") @Nullable String expiresAt,
 			@Schema(description = "lifetime as an ISO-8601 duration", example = "P30D",
-					type = "string") @Nullable Duration ttl,
+					format = "duration") @Nullable String ttl,
 			@Schema(description = "1 to 64 of A-Z a-z 0-9 _ . -", example = "black-friday-2026") @Nullable String campaign,
 			@Schema(description = "up to 16 string entries; keys up to 40, values up to 256 characters",
 					example = "{\"channel\":\"email\"}") @Nullable Map<String, String> metadata) {
@@ -157,8 +181,8 @@ class CouponController {
 	record BulkGenerateRequest(
 			@Schema(description = "how many coupons, 1 to 10,000", example = "500",
 					requiredMode = Schema.RequiredMode.REQUIRED) @Nullable Integer count,
-			@Schema(example = "2026-12-31T23:59:59Z") @Nullable Instant expiresAt,
-			@Schema(example = "P30D", type = "string") @Nullable Duration ttl,
+			@Schema(example = "2026-12-31T23:59:59Z", format = "date-time") @Nullable String expiresAt,
+			@Schema(example = "P30D", format = "duration") @Nullable String ttl,
 			@Schema(example = "black-friday-2026") @Nullable String campaign,
 			@Nullable Map<String, String> metadata) {
 	}

@@ -28,6 +28,7 @@ import org.springframework.context.annotation.Configuration;
 
 import com.example.couponservice.web.ProblemType;
 
+import static com.example.couponservice.web.ProblemType.BAD_REQUEST;
 import static com.example.couponservice.web.ProblemType.COUPON_ALREADY_REDEEMED;
 import static com.example.couponservice.web.ProblemType.COUPON_EXPIRED;
 import static com.example.couponservice.web.ProblemType.COUPON_NOT_FOUND;
@@ -69,9 +70,10 @@ class OpenApiConfiguration {
 			concat(BODY_ERRORS, INVALID_FIELD, UNAUTHORIZED, NOT_ACCEPTABLE, SERVICE_UNAVAILABLE, STORE_FULL),
 			"POST /redeem-coupon",
 			concat(BODY_ERRORS, INVALID_COUPON_CODE, INVALID_FIELD, COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED,
-					COUPON_EXPIRED, COUPON_VOID, RATE_LIMITED, SERVICE_UNAVAILABLE),
+					COUPON_EXPIRED, COUPON_VOID, NOT_ACCEPTABLE, RATE_LIMITED, SERVICE_UNAVAILABLE),
 			"GET /coupon-status",
-			List.of(INVALID_COUPON_CODE, MISSING_PARAMETER, METHOD_NOT_ALLOWED, RATE_LIMITED, SERVICE_UNAVAILABLE),
+			List.of(INVALID_COUPON_CODE, MISSING_PARAMETER, BAD_REQUEST, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE,
+					RATE_LIMITED, SERVICE_UNAVAILABLE),
 			"POST /void-coupon",
 			concat(BODY_ERRORS, INVALID_COUPON_CODE, UNAUTHORIZED, COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED,
 					SERVICE_UNAVAILABLE),

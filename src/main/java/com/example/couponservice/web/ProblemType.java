@@ -61,6 +61,9 @@ public enum ProblemType {
 	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests",
 			"the caller spent its budget for this endpoint; Retry-After says when to try again"),
 
+	HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported",
+			"the request uses an HTTP version other than 1.0, 1.1 or 2"),
+
 	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
 			"an unexpected error; it is logged"),
 
@@ -122,6 +125,7 @@ public enum ProblemType {
 			case 415 -> UNSUPPORTED_MEDIA_TYPE;
 			case 429 -> RATE_LIMITED;
 			case 503 -> SERVICE_UNAVAILABLE;
+			case 505 -> HTTP_VERSION_NOT_SUPPORTED;
 			case 507 -> STORE_FULL;
 			default -> (status >= 500) ? INTERNAL_ERROR : BAD_REQUEST;
 		};

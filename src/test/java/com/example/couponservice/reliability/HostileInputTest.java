@@ -197,11 +197,14 @@ class HostileInputTest {
 
 		// POST /generate-coupon
 		table.add(new Case("generate: campaign as array", post("/generate-coupon", "{\"campaign\":[\"x\"]}"), 400, "malformed-request"));
-		table.add(new Case("generate: ttl not a duration", post("/generate-coupon", "{\"ttl\":\"thirty days\"}"), 400, "malformed-request"));
+		table.add(new Case("generate: ttl not a duration", post("/generate-coupon", "{\"ttl\":\"thirty days\"}"), 400, "invalid-field"));
+		table.add(new Case("generate: ttl as a bare number", post("/generate-coupon", "{\"ttl\":5}"), 400, "malformed-request"));
+		table.add(new Case("generate: expiresAt as epoch seconds", post("/generate-coupon", "{\"expiresAt\":1893456000}"), 400, "malformed-request"));
+		table.add(new Case("generate: expiresAt as a numeric string", post("/generate-coupon", "{\"expiresAt\":\"1893456000\"}"), 400, "invalid-field"));
 		table.add(new Case("generate: ttl past what a store can hold", post("/generate-coupon", "{\"ttl\":\"P200000000000D\"}"), 400, "invalid-field"));
 		table.add(new Case("generate: expiresAt in the year 300,000,000", post("/generate-coupon", "{\"expiresAt\":\"+300000000-01-01T00:00:00Z\"}"), 400, "invalid-field"));
 		table.add(new Case("generate: expiresAt in the past", post("/generate-coupon", "{\"expiresAt\":\"2020-01-01T00:00:00Z\"}"), 400, "invalid-field"));
-		table.add(new Case("generate: expiresAt not an instant", post("/generate-coupon", "{\"expiresAt\":\"tomorrow\"}"), 400, "malformed-request"));
+		table.add(new Case("generate: expiresAt not an instant", post("/generate-coupon", "{\"expiresAt\":\"tomorrow\"}"), 400, "invalid-field"));
 		table.add(new Case("generate: metadata value a number", post("/generate-coupon", "{\"metadata\":{\"a\":1}}"), 400, "malformed-request"));
 		table.add(new Case("generate: 17 metadata entries", post("/generate-coupon", metadata(17)), 400, "invalid-field"));
 		table.add(new Case("generate: unknown field", post("/generate-coupon", "{\"count\":1}"), 400, "malformed-request"));
@@ -245,6 +248,7 @@ class HostileInputTest {
 		table.add(new Case("status: 4,000-character code", get("/coupon-status?code=" + "A".repeat(4000)), 400, "invalid-coupon-code"));
 		table.add(new Case("status: invalid %-escape in the query", get("/coupon-status?code=%zz" + t), 400, "bad-request"));
 		table.add(new Case("status: %-escaped bytes that are not UTF-8", get("/coupon-status?code=%FF%FE" + t), 400, "bad-request"));
+		table.add(new Case("status: an HTTP version that does not exist", latin1("GET /coupon-status?code=" + t + " HTTP/9.9\r\nHost: localhost\r\n\r\n"), 505, "http-version-not-supported"));
 		table.add(new Case("status: raw control byte in the request line", latin1("GET /coupon-status?code=\u0001" + t + " HTTP/1.1\r\nHost: localhost\r\n\r\n"), 400, "bad-request"));
 		table.add(new Case("status: query string over 8 KiB", get("/coupon-status?code=" + "A".repeat(9000)), 400, "bad-request"));
 		table.add(new Case("status: header over 8 KiB", get("/coupon-status?code=" + t, "X-Padding: " + "p".repeat(9000)), 400, "bad-request"));

@@ -114,10 +114,15 @@ class LifecycleApiTest {
 		assertProblem(past, 400, "invalid-field");
 		assertThat(past).bodyJson().extractingPath("$.field").isEqualTo("expiresAt");
 		MvcTestResult notADuration = post("/generate-coupon", "{\"ttl\":\"thirty days\"}");
-		assertProblem(notADuration, 400, "malformed-request");
+		assertProblem(notADuration, 400, "invalid-field");
 		assertThat(notADuration).bodyJson().extractingPath("$.field").isEqualTo("ttl");
 		assertProblem(post("/generate-coupon", "{\"ttl\":\"-P1D\"}"), 400, "invalid-field");
-		assertProblem(post("/generate-coupon", "{\"expiresAt\":\"tomorrow\"}"), 400, "malformed-request");
+		MvcTestResult notAnInstant = post("/generate-coupon", "{\"expiresAt\":\"tomorrow\"}");
+		assertProblem(notAnInstant, 400, "invalid-field");
+		assertThat(notAnInstant).bodyJson().extractingPath("$.field").isEqualTo("expiresAt");
+		// ISO-8601 strings only: bare numbers are not read as seconds.
+		assertProblem(post("/generate-coupon", "{\"ttl\":3600}"), 400, "malformed-request");
+		assertProblem(post("/generate-coupon", "{\"expiresAt\":1893456000}"), 400, "malformed-request");
 	}
 
 	@Test
