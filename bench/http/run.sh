@@ -82,6 +82,7 @@ stop_server() {
 }
 trap stop_server EXIT
 
+: >"$RESULTS/server.log"   # exists before the readiness loop reads it
 # Port 0: Tomcat takes a free port and logs it, so there is no race for a port we picked.
 # shellcheck disable=SC2086  # flag lists are meant to split
 pin "$SERVER_CPUS" "$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" --spring.profiles.active=bench \
