@@ -24,6 +24,8 @@
 #   SCENARIOS="noop status redeem generate"          which ones, in this order
 #   SERVER_CPUS / WRK_CPUS  pin the server / wrk with taskset (e.g. 0 and 1); default unpinned
 #   RESULTS=dir     where server log and raw wrk output go (default bench/results/http-<time>)
+#   JFR=scenario    record a JFR profile (settings=profile) of that scenario's measured run
+#                   into RESULTS/<scenario>.jfr and print its hottest frames (bench/http/jfr-top.sh)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -45,7 +47,9 @@ SCENARIOS=${SCENARIOS:-noop status redeem generate}
 SERVER_CPUS=${SERVER_CPUS:-}
 WRK_CPUS=${WRK_CPUS:-}
 RESULTS=${RESULTS:-$ROOT/bench/results/http-$(date +%Y%m%dT%H%M%S)}
+JFR=${JFR:-}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JCMD=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
 BULK_MAX=10000   # coupon.generation.max-bulk-count default
 
 log() { printf '%s\n' "$*" >&2; }
@@ -64,9 +68,8 @@ if [[ $BUILD == 1 ]]; then
 fi
 JAR=$(ls target/coupon-service-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
 
-pin() {   # pin CPUS COMMAND...: run COMMAND on CPUS when CPUS is set
-	local cpus=$1; shift
-	if [[ -n $cpus ]]; then taskset -c "$cpus" "$@"; else "$@"; fi
+pinned() {   # pinned CPUS: the taskset prefix that pins a command to CPUS, if any
+	if [[ -n $1 ]]; then echo "taskset -c $1"; fi
 }
 
 SERVER_PID=
@@ -78,14 +81,18 @@ stop_server() {
 			sleep 0.5
 		done
 		kill -KILL "$SERVER_PID" 2>/dev/null || true
+		wait "$SERVER_PID" 2>/dev/null || true
 	fi
 }
 trap stop_server EXIT
+trap 'exit 130' INT TERM   # so that the EXIT trap runs on Ctrl-C or kill too
 
 : >"$RESULTS/server.log"   # exists before the readiness loop reads it
 # Port 0: Tomcat takes a free port and logs it, so there is no race for a port we picked.
+# Started directly, not through a function, so that $! is the JVM's own pid (taskset
+# execs it) and the EXIT trap stops the JVM itself.
 # shellcheck disable=SC2086  # flag lists are meant to split
-pin "$SERVER_CPUS" "$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" --spring.profiles.active=bench \
+$(pinned "$SERVER_CPUS") "$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" --spring.profiles.active=bench \
 	--server.address=127.0.0.1 --server.port=0 $SERVER_ARGS >"$RESULTS/server.log" 2>&1 &
 SERVER_PID=$!
 
@@ -135,7 +142,18 @@ run_wrk() {   # run_wrk SECONDS SCENARIO OUTFILE [CODEFILE]
 	local seconds=$1 scenario=$2 out=$3 codes=${4:-}
 	local args=(-t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --latency -s "$BENCH_HTTP_DIR/$scenario.lua" "$BASE")
 	if [[ -n $codes ]]; then args+=(-- "$codes"); fi
-	pin "$WRK_CPUS" wrk "${args[@]}" >"$out" 2>&1 || { log "wrk failed for $scenario:"; cat "$out" >&2; exit 1; }
+	# shellcheck disable=SC2046
+	$(pinned "$WRK_CPUS") wrk "${args[@]}" >"$out" 2>&1 || { log "wrk failed for $scenario:"; cat "$out" >&2; server_alive; exit 1; }
+	server_alive
+}
+
+# A server that stopped while we did not ask it to makes every later number meaningless.
+server_alive() {
+	if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+		log "the server (pid $SERVER_PID) has stopped, and not by this script; the end of its log:"
+		grep -v 'Redemption ' "$RESULTS/server.log" | tail -n 5 >&2
+		exit 1
+	fi
 }
 
 # Fields of the WRK_RESULT line that common.lua's done() prints.
@@ -170,9 +188,15 @@ for scenario in $SCENARIOS; do
 		pool_before=$(generated pool)
 		on_demand_before=$(generated on_demand)
 	fi
+	if [[ $scenario == "$JFR" ]]; then
+		"$JCMD" "$SERVER_PID" JFR.start name=bench settings=profile >/dev/null
+	fi
 	log "measure $scenario (${DURATION}s)"
 	out=$RESULTS/$scenario.txt
 	run_wrk "$DURATION" "$scenario" "$out" "$codes"
+	if [[ $scenario == "$JFR" ]]; then
+		"$JCMD" "$SERVER_PID" JFR.stop name=bench filename="$RESULTS/$scenario.jfr" >/dev/null
+	fi
 	[[ -n $(field "$out" rps) ]] || { log "no WRK_RESULT line in $out"; cat "$out" >&2; exit 1; }
 	RPS[$scenario]=$(field "$out" rps)
 	P50[$scenario]=$(awk -v us="$(field "$out" p50_us)" 'BEGIN { printf "%.2f", us / 1000 }')
@@ -199,5 +223,9 @@ done
 			"${P99[$scenario]}" "${NON2XX[$scenario]}" "${SOCK[$scenario]}" "$rps_ratio" "$p99_ratio"
 	done
 	if [[ -n ${GENERATE_SOURCES:-} ]]; then echo "$GENERATE_SOURCES"; fi
+	if [[ -n $JFR && -f $RESULTS/$JFR.jfr ]]; then
+		echo "JFR profile of $JFR: $RESULTS/$JFR.jfr"
+		JFR_TOOL=${JAVA_HOME:+$JAVA_HOME/bin/}jfr "$BENCH_HTTP_DIR/jfr-top.sh" "$RESULTS/$JFR.jfr" 15
+	fi
 	echo "raw output: $RESULTS"
 } | tee -a "$RESULTS/summary.txt"
