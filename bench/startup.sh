@@ -13,7 +13,7 @@
 #
 # Environment (all optional):
 #   JAVA_HOME          JDK to run (default: java on PATH)
-#   STARTUP_JVM_FLAGS  JVM flags (default: the recommended set below)
+#   STARTUP_JVM_FLAGS  JVM flags (default: bench/jvm-flags, the recommended set)
 #   MODE               plain (java -jar the Boot jar), extracted (the jar unpacked with
 #                      -Djarmode=tools extract), cds (extracted + AppCDS dynamic archive) or
 #                      aot (extracted + JDK 24+ AOT cache); default plain
@@ -23,11 +23,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# Recommended for a 2-core, small-heap service (see docs/performance.md): Serial GC has
-# the smallest footprint and no GC threads to compete with requests on two cores; a fixed
-# heap ceiling keeps RSS predictable (and sizes the default store cap at ~2M coupons); and
-# 512 KiB thread stacks are plenty for this code.
-RECOMMENDED_FLAGS="-XX:+UseSerialGC -Xms64m -Xmx512m -Xss512k"
+# The recommended flags, shared with bench/http/run.sh.
+RECOMMENDED_FLAGS=$(grep -v '^#' "$ROOT/bench/jvm-flags" | tr '\n' ' ' | sed 's/  */ /g; s/ $//')
 STARTUP_JVM_FLAGS=${STARTUP_JVM_FLAGS-$RECOMMENDED_FLAGS}
 MODE=${MODE:-plain}
 RUNS=${RUNS:-3}
@@ -61,6 +58,7 @@ stop_server() {
 	SERVER_PID=
 }
 trap stop_server EXIT
+trap 'exit 130' INT TERM   # so that the EXIT trap runs on Ctrl-C or kill too
 
 # The Boot jar unpacked into an application jar plus lib/: CDS and the AOT cache can
 # only archive classes loaded from plain jars on the class path, not from nested jars.
@@ -163,7 +161,8 @@ if [[ ${1:-} == --matrix ]]; then
 		measure "parallel-xmx512m" plain -XX:+UseParallelGC -Xmx512m
 		measure "serial-xmx256m" plain -XX:+UseSerialGC -Xmx256m
 		measure "maxram-512m" plain -XX:MaxRAM=512m
-		measure "recommended-xss256k" plain ${RECOMMENDED_FLAGS/-Xss512k/-Xss256k}
+		measure "recommended+xss512k" plain $RECOMMENDED_FLAGS -Xss512k
+		measure "recommended+xss256k" plain $RECOMMENDED_FLAGS -Xss256k
 		measure "recommended+c1-only" plain $RECOMMENDED_FLAGS -XX:TieredStopAtLevel=1
 		measure "recommended-xshare-off" plain $RECOMMENDED_FLAGS -Xshare:off
 		measure "recommended-extracted" extracted $RECOMMENDED_FLAGS

@@ -15,7 +15,7 @@
 # Environment (all optional):
 #   JAVA_HOME       JDK that runs the server (default: java on PATH), e.g.
 #                   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/http/run.sh
-#   BENCH_JVM_FLAGS JVM flags of the server (default below, see docs/performance.md)
+#   BENCH_JVM_FLAGS JVM flags of the server (default: bench/jvm-flags, the recommended set)
 #   SERVER_ARGS     extra Spring Boot arguments, e.g. "--logging.level.root=WARN"
 #   BUILD=0         use the existing target/*.jar instead of building
 #   DURATION=20     seconds of each measured run     WARMUP=10  seconds of each warm-up
@@ -31,10 +31,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export BENCH_HTTP_DIR="$ROOT/bench/http"
 
-# Proposed for 2 cores (see docs/performance.md): Parallel GC has the least per-request
-# overhead on two cores; a fixed 1 GiB heap, touched up front, keeps heap growth and page
-# faults out of the measurement and sizes the default store cap at ~4M coupons.
-DEFAULT_JVM_FLAGS="-XX:+UseParallelGC -Xms1g -Xmx1g -XX:+AlwaysPreTouch"
+# The recommended flags (bench/jvm-flags), so the run measures what would ship.
+DEFAULT_JVM_FLAGS=$(grep -v '^#' "$ROOT/bench/jvm-flags" | tr '\n' ' ' | sed 's/  */ /g; s/ $//')
 BENCH_JVM_FLAGS=${BENCH_JVM_FLAGS-$DEFAULT_JVM_FLAGS}
 SERVER_ARGS=${SERVER_ARGS:-}
 BUILD=${BUILD:-1}
