@@ -6,8 +6,11 @@
 #
 # Prints three tables, each "samples  percent  frame":
 #   1. top frames: where the CPU was when sampled (self time);
-#   2. first frame in com.example: which service code the samples run on behalf of;
-#   3. any frame in the stack (inclusive time), limited to the first 64 frames JFR keeps.
+#   2. innermost com.example frame: our code each sample runs in or under (a filter, when
+#      the sample is in framework code before or after the controller);
+#   3. any frame in the stack (inclusive time).
+# JFR keeps 64 frames of a stack by default, fewer than a Spring MVC request has: run.sh
+# records with -XX:FlightRecorderOptions:stackdepth=256 so the outer frames are counted.
 # Works with the jfr tool of Java 17 (Java 21+ also has "jfr view hot-methods").
 set -euo pipefail
 
@@ -15,7 +18,7 @@ FILE=${1:?usage: jfr-top.sh recording.jfr [N]}
 N=${2:-20}
 JFR_TOOL=${JFR_TOOL:-jfr}
 
-"$JFR_TOOL" print --events jdk.ExecutionSample --stack-depth 64 "$FILE" | awk -v n="$N" '
+"$JFR_TOOL" print --events jdk.ExecutionSample --stack-depth 256 "$FILE" | awk -v n="$N" '
 	# One event: "jdk.ExecutionSample {", ..., "stackTrace = [", frames, "]", "}".
 	/^jdk.ExecutionSample/ { in_stack = 0; first = ""; ours = ""; delete seen; next }
 	/stackTrace = \[/ { in_stack = 1; samples++; next }
@@ -44,6 +47,6 @@ JFR_TOOL=${JFR_TOOL:-jfr}
 	END {
 		if (samples == 0) { print "no jdk.ExecutionSample events"; exit }
 		table("top frames (self)", top)
-		table("first com.example frame", service)
+		table("innermost com.example frame", service)
 		table("frames anywhere in the stack (inclusive)", inclusive)
 	}'

@@ -24,8 +24,9 @@
 #   SCENARIOS="noop status redeem generate"          which ones, in this order
 #   SERVER_CPUS / WRK_CPUS  pin the server / wrk with taskset (e.g. 0 and 1); default unpinned
 #   RESULTS=dir     where server log and raw wrk output go (default bench/results/http-<time>)
-#   JFR=scenario    record a JFR profile (settings=profile) of that scenario's measured run
-#                   into RESULTS/<scenario>.jfr and print its hottest frames (bench/http/jfr-top.sh)
+#   JFR=scenario    record a JFR profile (JFR_SETTINGS, default profile) of that scenario's
+#                   measured run into RESULTS/<scenario>.jfr and print its hottest frames
+#                   (bench/http/jfr-top.sh)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -87,10 +88,20 @@ trap 'exit 130' INT TERM   # so that the EXIT trap runs on Ctrl-C or kill too
 
 : >"$RESULTS/server.log"   # exists before the readiness loop reads it
 # Port 0: Tomcat takes a free port and logs it, so there is no race for a port we picked.
+# JFR=scenario: a recording with the same settings runs from launch, so that no event
+# instrumentation (class retransformation, recompilation) happens while we measure; a
+# second recording, started just before the measured run and stopped right after, is the
+# profile (starting and stopping one begins a new chunk, so its file holds only that
+# window). JFR keeps 64 frames of a stack by default, fewer than a Spring MVC request has.
+JFR_SETTINGS=${JFR_SETTINGS:-profile}
+JFR_FLAGS=
+if [[ -n $JFR ]]; then
+	JFR_FLAGS="-XX:StartFlightRecording=name=primer,settings=$JFR_SETTINGS,maxage=2m -XX:FlightRecorderOptions:stackdepth=256"
+fi
 # Started directly, not through a function, so that $! is the JVM's own pid (taskset
 # execs it) and the EXIT trap stops the JVM itself.
 # shellcheck disable=SC2086  # flag lists are meant to split
-$(pinned "$SERVER_CPUS") "$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" --spring.profiles.active=bench \
+$(pinned "$SERVER_CPUS") "$JAVA" $BENCH_JVM_FLAGS $JFR_FLAGS -jar "$JAR" --spring.profiles.active=bench \
 	--server.address=127.0.0.1 --server.port=0 $SERVER_ARGS >"$RESULTS/server.log" 2>&1 &
 SERVER_PID=$!
 
@@ -187,7 +198,7 @@ for scenario in $SCENARIOS; do
 		on_demand_before=$(generated on_demand)
 	fi
 	if [[ $scenario == "$JFR" ]]; then
-		"$JCMD" "$SERVER_PID" JFR.start name=bench settings=profile >/dev/null
+		"$JCMD" "$SERVER_PID" JFR.start name=bench settings="$JFR_SETTINGS" >/dev/null
 	fi
 	log "measure $scenario (${DURATION}s)"
 	out=$RESULTS/$scenario.txt
