@@ -37,11 +37,12 @@ cd "$ROOT"
 
 log() { printf '%s\n' "$*" >&2; }
 
-if [[ $BUILD == force ]] || { [[ $BUILD == 1 ]] && ! ls target/coupon-service-*.jar >/dev/null 2>&1; }; then
+if [[ $BUILD == force ]] || { [[ $BUILD == 1 ]] && ! compgen -G 'target/coupon-service-*.jar' >/dev/null; }; then
 	log "building the jar"
 	./mvnw -o -q -DskipTests package
 fi
-JAR=$(ls target/coupon-service-*.jar | head -n 1)
+jars=(target/coupon-service-*.jar)
+JAR=${jars[0]}
 JAVA_FEATURE=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 
 SERVER_PID=

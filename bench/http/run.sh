@@ -65,7 +65,9 @@ if [[ $BUILD == 1 ]]; then
 	log "building the jar"
 	./mvnw -o -q -DskipTests package
 fi
-JAR=$(ls target/coupon-service-*.jar | grep -v -- '-plain\.jar$' | head -n 1)
+jars=(target/coupon-service-*.jar)
+JAR=${jars[0]}
+[[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
 
 pinned() {   # pinned CPUS: the taskset prefix that pins a command to CPUS, if any
 	if [[ -n $1 ]]; then echo "taskset -c $1"; fi
@@ -87,7 +89,6 @@ trap stop_server EXIT
 trap 'exit 130' INT TERM   # so that the EXIT trap runs on Ctrl-C or kill too
 
 : >"$RESULTS/server.log"   # exists before the readiness loop reads it
-# Port 0: Tomcat takes a free port and logs it, so there is no race for a port we picked.
 # JFR=scenario: a recording with the same settings runs from launch, so that no event
 # instrumentation (class retransformation, recompilation) happens while we measure; a
 # second recording, started just before the measured run and stopped right after, is the
@@ -98,6 +99,7 @@ JFR_FLAGS=
 if [[ -n $JFR ]]; then
 	JFR_FLAGS="-XX:StartFlightRecording=name=primer,settings=$JFR_SETTINGS,maxage=2m -XX:FlightRecorderOptions:stackdepth=256"
 fi
+# Port 0: Tomcat takes a free port and logs it, so there is no race for a port we picked.
 # Started directly, not through a function, so that $! is the JVM's own pid (taskset
 # execs it) and the EXIT trap stops the JVM itself.
 # shellcheck disable=SC2086  # flag lists are meant to split
