@@ -15,19 +15,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * The default store: a {@link ConcurrentHashMap} keyed by the code's 40-bit number.
  * <p>
- * A coupon costs about 96 bytes: the map node (32), the boxed key (16), its table slot
- * (8) and a 40-byte {@link Entry}. Everything most coupons lack (expiry, campaign,
+ * A coupon costs about 97 bytes: the map node (32), the boxed {@code Long} key (24), its
+ * table slot (about 8) and a 32-byte {@link Entry}. Everything most coupons lack (expiry, campaign,
  * metadata, reference) sits in one shared {@link Extras} object, so a plain coupon
  * carries a single null reference for it. State changes go through the map's own
  * {@code compute}, so they are atomic per code.
  */
 public class InMemoryCouponStore implements CouponStore {
-
-	private static final byte UNUSED = 0;
-
-	private static final byte USED = 1;
-
-	private static final byte VOID = 2;
 
 	private static final long NONE = Long.MIN_VALUE;
 
@@ -110,7 +104,7 @@ public class InMemoryCouponStore implements CouponStore {
 	@Override
 	public Optional<Coupon> voidCoupon(String code, Instant now) {
 		long nowMillis = now.toEpochMilli();
-		return change(code, (entry) -> (entry.status == UNUSED) ? entry.voided(nowMillis) : entry);
+		return change(code, (entry) -> entry.isUnused() ? entry.voided(nowMillis) : entry);
 	}
 
 	/**
@@ -168,24 +162,25 @@ public class InMemoryCouponStore implements CouponStore {
 
 	}
 
-	/** One coupon, packed: 12 bytes of header, two longs, a byte and a reference. */
+	/**
+	 * One coupon, packed into 32 bytes: a 12-byte header, two longs and a reference. The
+	 * status lives in {@link #changedAt}: {@link #NONE} while unused, the redemption time
+	 * (epoch millis, never negative) once used, and the bitwise complement of the void
+	 * time (always negative) once void.
+	 */
 	private static final class Entry {
 
 		final long createdAt;
 
-		/** When it was redeemed or voided (epoch millis); {@link #NONE} while unused. */
 		final long changedAt;
-
-		final byte status;
 
 		/** {@code null} when the coupon has no expiry, campaign, metadata or reference. */
 		@Nullable
 		final Extras extras;
 
-		Entry(long createdAt, long changedAt, byte status, @Nullable Extras extras) {
+		private Entry(long createdAt, long changedAt, @Nullable Extras extras) {
 			this.createdAt = createdAt;
 			this.changedAt = changedAt;
-			this.status = status;
 			this.extras = extras;
 		}
 
@@ -198,7 +193,18 @@ public class InMemoryCouponStore implements CouponStore {
 			else if (extras.equals(previous)) {
 				extras = previous;
 			}
-			return new Entry(coupon.createdAt().toEpochMilli(), NONE, UNUSED, extras);
+			return new Entry(coupon.createdAt().toEpochMilli(), NONE, extras);
+		}
+
+		CouponStatus storedStatus() {
+			if (this.changedAt == NONE) {
+				return CouponStatus.UNUSED;
+			}
+			return (this.changedAt >= 0) ? CouponStatus.USED : CouponStatus.VOID;
+		}
+
+		boolean isUnused() {
+			return this.changedAt == NONE;
 		}
 
 		long expiresAt() {
@@ -206,43 +212,42 @@ public class InMemoryCouponStore implements CouponStore {
 		}
 
 		boolean isRedeemableAt(long now) {
-			return this.status == UNUSED && !isExpiredAt(now);
+			return isUnused() && !isExpiredAt(now);
 		}
 
 		boolean isExpiredAt(long now) {
 			long expiresAt = expiresAt();
-			return this.status == UNUSED && expiresAt != NONE && now >= expiresAt;
+			return isUnused() && expiresAt != NONE && now >= expiresAt;
 		}
 
 		CouponStatus statusAt(long now) {
 			return isExpiredAt(now) ? CouponStatus.EXPIRED : storedStatus();
 		}
 
-		CouponStatus storedStatus() {
-			return switch (this.status) {
-				case USED -> CouponStatus.USED;
-				case VOID -> CouponStatus.VOID;
-				default -> CouponStatus.UNUSED;
-			};
-		}
-
 		Entry redeemed(long now, @Nullable String reference) {
 			Extras base = (this.extras != null) ? this.extras : Extras.NONE_AT_ALL;
 			Extras changed = (reference != null) ? base.withReference(reference) : this.extras;
-			return new Entry(this.createdAt, now, USED, changed);
+			return new Entry(this.createdAt, requireEpochMillis(now), changed);
 		}
 
 		Entry voided(long now) {
-			return new Entry(this.createdAt, now, VOID, this.extras);
+			return new Entry(this.createdAt, ~requireEpochMillis(now), this.extras);
+		}
+
+		private static long requireEpochMillis(long now) {
+			if (now < 0) {
+				throw new IllegalArgumentException("times before 1970 cannot be stored");
+			}
+			return now;
 		}
 
 		Coupon toCoupon(String code) {
 			Extras extras = (this.extras != null) ? this.extras : Extras.NONE_AT_ALL;
-			Instant changed = (this.changedAt != NONE) ? Instant.ofEpochMilli(this.changedAt) : null;
 			CouponStatus stored = storedStatus();
+			Instant redeemedAt = (stored == CouponStatus.USED) ? Instant.ofEpochMilli(this.changedAt) : null;
+			Instant voidedAt = (stored == CouponStatus.VOID) ? Instant.ofEpochMilli(~this.changedAt) : null;
 			return new Coupon(code, stored, Instant.ofEpochMilli(this.createdAt),
-					(extras.expiresAt != NONE) ? Instant.ofEpochMilli(extras.expiresAt) : null,
-					(stored == CouponStatus.USED) ? changed : null, (stored == CouponStatus.VOID) ? changed : null,
+					(extras.expiresAt != NONE) ? Instant.ofEpochMilli(extras.expiresAt) : null, redeemedAt, voidedAt,
 					extras.reference, extras.campaign, extras.metadata);
 		}
 
