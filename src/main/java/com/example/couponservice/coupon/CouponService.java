@@ -14,11 +14,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
-
-import org.jspecify.annotations.Nullable;
 
 import com.example.couponservice.coupon.CodePool.Candidate;
 import com.example.couponservice.coupon.CodePool.Source;

@@ -3,7 +3,6 @@ package com.example.couponservice.ratelimit;
 import java.util.Locale;
 
 import jakarta.servlet.http.HttpServletRequest;
-
 import org.jspecify.annotations.Nullable;
 
 import com.example.couponservice.web.RequestPaths;

@@ -1,8 +1,9 @@
 package com.example.couponservice.security;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Operator authentication ({@code coupon.security.*}).
