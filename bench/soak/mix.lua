@@ -51,10 +51,15 @@ function request()
          code = redeemed[math.random(#redeemed)]
       else
          code = table.remove(fresh)
-         if code == nil then
+         if code == nil and #redeemed > 0 then
+            -- No fresh code: repeat a redeemed one rather than generate, so that
+            -- GENERATE_PCT alone sets how fast the data set grows.
+            code = redeemed[math.random(#redeemed)]
+         elseif code == nil then
             return generate()
+         else
+            redeemed_next = remember(redeemed, code, 1000, redeemed_next)
          end
-         redeemed_next = remember(redeemed, code, 1000, redeemed_next)
       end
       return wrk.format("POST", "/redeem-coupon", json, '{"code":"' .. code .. '"}')
    end
