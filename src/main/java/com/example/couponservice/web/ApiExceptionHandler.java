@@ -1,6 +1,5 @@
 package com.example.couponservice.web;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -192,12 +191,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		}
 		if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
 			return "a whole number within range";
-		}
-		if (type == Duration.class) {
-			return "an ISO-8601 duration such as \"P30D\"";
-		}
-		if (type == Instant.class) {
-			return "an ISO-8601 instant such as \"2026-12-31T23:59:59Z\"";
 		}
 		if (Map.class.isAssignableFrom(type)) {
 			return "an object whose values are strings";
