@@ -3,7 +3,6 @@ package com.example.couponservice.ops;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +23,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import com.example.couponservice.support.MutableClock;
 import com.example.couponservice.support.TestClockConfiguration;
 
+import static com.example.couponservice.support.Scrapes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -50,12 +50,6 @@ class ObservabilityTest {
 		MvcTestResult result = this.mvc.get().uri("/actuator/prometheus").accept(MediaType.TEXT_PLAIN).exchange();
 		assertThat(result).hasStatus(HttpStatus.OK);
 		return result.getResponse().getContentAsString();
-	}
-
-	static double value(String scrape, String series) {
-		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-		assertThat(matcher.find()).as("series %s in scrape", series).isTrue();
-		return Double.parseDouble(matcher.group(1));
 	}
 
 	MvcTestResult redeem(String client, String code) {

@@ -46,6 +46,7 @@ import com.example.couponservice.CouponServiceApplication;
 import com.example.couponservice.coupon.Coupon;
 import com.example.couponservice.coupon.CouponStatus;
 import com.example.couponservice.coupon.CouponStore;
+import com.example.couponservice.support.RawHttp;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -331,7 +332,7 @@ class GracefulShutdownTest {
 				if (!body.endsWith("0\r\n\r\n")) {
 					return new Exchange(code, true, true, status, raw, null);
 				}
-				body = dechunk(body);
+				body = RawHttp.Response.dechunk(body);
 			}
 			else {
 				int at = head.indexOf("\r\ncontent-length: ");
@@ -351,19 +352,6 @@ class GracefulShutdownTest {
 			}
 		}
 
-		private static String dechunk(String chunked) {
-			StringBuilder body = new StringBuilder();
-			int at = 0;
-			while (true) {
-				int lineEnd = chunked.indexOf("\r\n", at);
-				int size = Integer.parseInt(chunked.substring(at, lineEnd).trim(), 16);
-				if (size == 0) {
-					return body.toString();
-				}
-				body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
-				at = lineEnd + 2 + size + 2;
-			}
-		}
 
 	}
 

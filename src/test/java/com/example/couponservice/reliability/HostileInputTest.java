@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -25,6 +24,8 @@ import com.example.couponservice.support.RawHttp.Response;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static com.example.couponservice.support.Scrapes.delta;
+import static com.example.couponservice.support.Scrapes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -306,16 +307,6 @@ class HostileInputTest {
 		Response response = RawHttp.send(CLIENT, this.port, get("/actuator/prometheus"));
 		assertThat(response.status()).isEqualTo(200);
 		return response.body();
-	}
-
-	private static double delta(String before, String after, String series) {
-		return value(after, series) - value(before, series);
-	}
-
-	private static double value(String scrape, String series) {
-		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-		assertThat(matcher.find()).as("series %s in scrape", series).isTrue();
-		return Double.parseDouble(matcher.group(1));
 	}
 
 	// Request builders: the head is ISO-8859-1 so each char is the byte sent.

@@ -23,8 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +35,8 @@ import com.example.couponservice.coupon.CouponCode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static com.example.couponservice.support.Scrapes.delta;
+import static com.example.couponservice.support.Scrapes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -288,16 +288,6 @@ class StressTest {
 				BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		return response.body();
-	}
-
-	private static double delta(String before, String after, String series) {
-		return value(after, series) - value(before, series);
-	}
-
-	private static double value(String scrape, String series) {
-		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-		assertThat(matcher.find()).as("series %s in scrape", series).isTrue();
-		return Double.parseDouble(matcher.group(1));
 	}
 
 }

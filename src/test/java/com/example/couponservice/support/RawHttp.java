@@ -108,7 +108,8 @@ public final class RawHttp {
 			return new Response(status, headers, body);
 		}
 
-		private static String dechunk(String chunked) {
+		/** The body of a {@code Transfer-Encoding: chunked} message, de-chunked. */
+		public static String dechunk(String chunked) {
 			StringBuilder body = new StringBuilder();
 			int at = 0;
 			while (true) {
