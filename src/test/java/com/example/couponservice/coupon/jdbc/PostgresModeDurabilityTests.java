@@ -5,9 +5,9 @@ import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import com.example.couponservice.support.CouponRequests;
 import com.example.couponservice.support.EmbeddedPostgresSupport;
 
 import tools.jackson.databind.JsonNode;
@@ -73,26 +73,11 @@ class PostgresModeDurabilityTests {
 	}
 
 	private static String generate(RestTestClient client) {
-		JsonNode generated = client.post()
-			.uri("/generate-coupon")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"campaign\":\"durable\"}")
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.returnResult(JsonNode.class)
-			.getResponseBody();
-		return Objects.requireNonNull(generated).get("code").asString();
+		return CouponRequests.generate(client, "{\"campaign\":\"durable\"}");
 	}
 
 	private static RestTestClient.ResponseSpec redeem(RestTestClient client, String code) {
-		return client.post()
-			.uri("/redeem-coupon")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"code\":\"" + code + "\",\"reference\":\"order-1\"}")
-			.exchange()
-			.expectStatus()
-			.isOk();
+		return CouponRequests.redeem(client, code, "order-1").expectStatus().isOk();
 	}
 
 }

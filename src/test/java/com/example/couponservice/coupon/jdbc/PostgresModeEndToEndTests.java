@@ -1,7 +1,5 @@
 package com.example.couponservice.coupon.jdbc;
 
-import java.util.Objects;
-
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -16,9 +14,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import com.example.couponservice.coupon.CouponStore;
+import com.example.couponservice.support.CouponRequests;
 import com.example.couponservice.support.EmbeddedPostgresSupport;
-
-import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -137,24 +134,11 @@ class PostgresModeEndToEndTests {
 	}
 
 	private String generate(String body) {
-		JsonNode generated = this.client.post()
-			.uri("/generate-coupon")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body(body)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.returnResult(JsonNode.class)
-			.getResponseBody();
-		return Objects.requireNonNull(generated).get("code").asString();
+		return CouponRequests.generate(this.client, body);
 	}
 
 	private RestTestClient.ResponseSpec redeem(String code, String reference) {
-		return this.client.post()
-			.uri("/redeem-coupon")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"code\":\"" + code + "\",\"reference\":\"" + reference + "\"}")
-			.exchange();
+		return CouponRequests.redeem(this.client, code, reference);
 	}
 
 }

@@ -1,7 +1,6 @@
 package com.example.couponservice.coupon.jdbc;
 
 import java.time.Duration;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,9 +20,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
+import com.example.couponservice.support.CouponRequests;
 import com.example.couponservice.support.EmbeddedPostgresSupport;
-
-import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -146,24 +144,11 @@ class PostgresModeOutageTests {
 	}
 
 	private RestTestClient.ResponseSpec redeem(String code) {
-		return this.client.post()
-			.uri("/redeem-coupon")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"code\":\"" + code + "\",\"reference\":\"order-1\"}")
-			.exchange();
+		return CouponRequests.redeem(this.client, code, "order-1");
 	}
 
 	private String generate() {
-		JsonNode generated = this.client.post()
-			.uri("/generate-coupon")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{}")
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.returnResult(JsonNode.class)
-			.getResponseBody();
-		return Objects.requireNonNull(generated).get("code").asString();
+		return CouponRequests.generate(this.client, "{}");
 	}
 
 }
