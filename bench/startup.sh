@@ -35,7 +35,8 @@ WORK=$ROOT/target/startup
 mkdir -p "$WORK"
 cd "$ROOT"
 
-log() { printf '%s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 if [[ $BUILD == force ]] || { [[ $BUILD == 1 ]] && ! compgen -G 'target/coupon-service-*.jar' >/dev/null; }; then
 	log "building the jar"
@@ -44,22 +45,6 @@ fi
 jars=(target/coupon-service-*.jar)
 JAR=${jars[0]}
 JAVA_FEATURE=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-
-SERVER_PID=
-stop_server() {
-	if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-		kill -TERM "$SERVER_PID" 2>/dev/null || true
-		for _ in $(seq 1 60); do
-			kill -0 "$SERVER_PID" 2>/dev/null || break
-			sleep 0.5
-		done
-		kill -KILL "$SERVER_PID" 2>/dev/null || true
-		wait "$SERVER_PID" 2>/dev/null || true
-	fi
-	SERVER_PID=
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM   # so that the EXIT trap runs on Ctrl-C or kill too
 
 # The Boot jar unpacked into an application jar plus lib/: CDS and the AOT cache can
 # only archive classes loaded from plain jars on the class path, not from nested jars.

@@ -51,7 +51,8 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JCMD=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
 BULK_MAX=10000   # coupon.generation.max-bulk-count default
 
-log() { printf '%s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 if ! command -v wrk >/dev/null; then
 	log "wrk not found; installing it (apt-get install -y wrk)"
@@ -72,21 +73,6 @@ JAR=${jars[0]}
 pinned() {   # pinned CPUS: the taskset prefix that pins a command to CPUS, if any
 	if [[ -n $1 ]]; then echo "taskset -c $1"; fi
 }
-
-SERVER_PID=
-stop_server() {
-	if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-		kill -TERM "$SERVER_PID" 2>/dev/null || true
-		for _ in $(seq 1 60); do
-			kill -0 "$SERVER_PID" 2>/dev/null || break
-			sleep 0.5
-		done
-		kill -KILL "$SERVER_PID" 2>/dev/null || true
-		wait "$SERVER_PID" 2>/dev/null || true
-	fi
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM   # so that the EXIT trap runs on Ctrl-C or kill too
 
 : >"$RESULTS/server.log"   # exists before the readiness loop reads it
 # JFR=scenario: a recording with the same settings runs from launch, so that no event
