@@ -40,7 +40,8 @@ public final class StoreMemory {
 		if (!kind.matches("plain|ttl|redeemed")) {
 			throw new IllegalArgumentException("kind must be plain, ttl or redeemed, not " + kind);
 		}
-		// Allocated before the baseline so it is not counted: the codes, packed, for redeemed.
+		// Allocated before the baseline so it is not counted: the codes, packed, for
+		// redeemed.
 		long[] packed = kind.equals("redeemed") ? new long[count] : new long[0];
 		CodeGenerator generator = new CodeGenerator(new SecureRandom());
 		Instant now = Instant.now();

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A pre-filled queue of fresh codes, so generation rarely waits for the random source.
  * <p>
- * One background thread fills the queue; request threads only {@link #take() take}
- * from it and never block: when it is empty they draw a code on demand. Every code in
- * the queue, and every on-demand code until it is stored, is held in a reserved set, so
- * no two candidates handed out are ever the same; the store's atomic insert rejects a
+ * One background thread fills the queue; request threads only {@link #take() take} from
+ * it and never block: when it is empty they draw a code on demand. Every code in the
+ * queue, and every on-demand code until it is stored, is held in a reserved set, so no
+ * two candidates handed out are ever the same; the store's atomic insert rejects a
  * candidate that is already stored.
  * <p>
  * A refill that fails (the random source throws) is logged and counted, the pool keeps
@@ -53,8 +53,7 @@ public class CodePool implements AutoCloseable {
 
 	private volatile boolean lastRefillFailed;
 
-	@Nullable
-	private volatile Instant lastRefillFailure;
+	@Nullable private volatile Instant lastRefillFailure;
 
 	public CodePool(CodeGenerator generator, CouponMetrics metrics, Clock clock, CouponProperties.Pool properties) {
 		this.generator = generator;
@@ -116,8 +115,7 @@ public class CodePool implements AutoCloseable {
 		return this.lastRefillFailed;
 	}
 
-	@Nullable
-	public Instant getLastRefillFailure() {
+	@Nullable public Instant getLastRefillFailure() {
 		return this.lastRefillFailure;
 	}
 

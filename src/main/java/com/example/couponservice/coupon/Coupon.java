@@ -12,8 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param status {@link CouponStatus#UNUSED}, {@link CouponStatus#USED} or
  * {@link CouponStatus#VOID}
  * @param createdAt when it was generated
- * @param expiresAt after this instant an unused coupon is expired; {@code null} for
- * never
+ * @param expiresAt after this instant an unused coupon is expired; {@code null} for never
  * @param redeemedAt when it was redeemed; {@code null} unless used
  * @param voidedAt when it was voided; {@code null} unless void
  * @param reference the caller's reference given at redemption, if any
@@ -52,8 +51,8 @@ public record Coupon(String code, CouponStatus status, Instant createdAt, @Nulla
 
 	/** This coupon voided at {@code now}. */
 	public Coupon voided(Instant now) {
-		return new Coupon(this.code, CouponStatus.VOID, this.createdAt, this.expiresAt, null, now, null,
-				this.campaign, this.metadata);
+		return new Coupon(this.code, CouponStatus.VOID, this.createdAt, this.expiresAt, null, now, null, this.campaign,
+				this.metadata);
 	}
 
 }

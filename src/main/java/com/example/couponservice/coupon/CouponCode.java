@@ -1,9 +1,9 @@
 package com.example.couponservice.coupon;
 
 /**
- * The coupon code format: 8 characters of a 32-letter alphabet without the look-alikes
- * I, O, 0 and 1. Each character carries exactly 5 bits, so a code is a 40-bit number and
- * the stores key coupons by that number (a {@code long}) instead of by a string.
+ * The coupon code format: 8 characters of a 32-letter alphabet without the look-alikes I,
+ * O, 0 and 1. Each character carries exactly 5 bits, so a code is a 40-bit number and the
+ * stores key coupons by that number (a {@code long}) instead of by a string.
  */
 public final class CouponCode {
 
@@ -51,7 +51,8 @@ public final class CouponCode {
 			if (c == ' ' || c == '-') {
 				continue;
 			}
-			// ASCII case folding only: Unicode's would turn the look-alikes U+017F (long s)
+			// ASCII case folding only: Unicode's would turn the look-alikes U+017F (long
+			// s)
 			// into S and U+00DF (sharp s) into SS, letting them name a real code.
 			if (c >= 'a' && c <= 'z') {
 				c = (char) (c - ('a' - 'A'));

@@ -13,8 +13,7 @@ public class CouponConflictException extends RuntimeException {
 
 	private final String code;
 
-	@Nullable
-	private final Instant at;
+	@Nullable private final Instant at;
 
 	CouponConflictException(Reason reason, String code, @Nullable Instant at, String message) {
 		super(message);
@@ -32,8 +31,7 @@ public class CouponConflictException extends RuntimeException {
 	}
 
 	/** When the blocking change happened (redeemed, voided, expired). */
-	@Nullable
-	public Instant getAt() {
+	@Nullable public Instant getAt() {
 		return this.at;
 	}
 

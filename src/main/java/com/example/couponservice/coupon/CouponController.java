@@ -91,8 +91,7 @@ class CouponController {
 	}
 
 	/** ISO-8601 only: a bare number would otherwise be read as epoch seconds. */
-	@Nullable
-	private static Instant instant(String field, @Nullable String text) {
+	@Nullable private static Instant instant(String field, @Nullable String text) {
 		try {
 			return (text != null) ? Instant.parse(text) : null;
 		}
@@ -103,8 +102,7 @@ class CouponController {
 	}
 
 	/** ISO-8601 only: a bare number would otherwise be read as seconds. */
-	@Nullable
-	private static Duration duration(String field, @Nullable String text) {
+	@Nullable private static Duration duration(String field, @Nullable String text) {
 		try {
 			return (text != null) ? Duration.parse(text) : null;
 		}
@@ -139,9 +137,8 @@ class CouponController {
 	@Operation(summary = "Look a coupon up",
 			description = "Unknown codes answer 200 with status NOT_FOUND. Each caller has 60 lookups per minute.")
 	@GetMapping(path = "/coupon-status", produces = MediaType.APPLICATION_JSON_VALUE)
-	CouponStatusResponse status(
-			@Parameter(description = "the code, as typed: case, spaces and '-' are ignored", example = "AB2C-4XYZ")
-			@RequestParam String code) {
+	CouponStatusResponse status(@Parameter(description = "the code, as typed: case, spaces and '-' are ignored",
+			example = "AB2C-4XYZ") @RequestParam String code) {
 		Lookup lookup = this.service.status(code);
 		return CouponStatusResponse.of(lookup);
 	}
@@ -169,7 +166,8 @@ class CouponController {
 					example = "2026-12-31T23:59:59Z", format = "date-time") @Nullable String expiresAt,
 			@Schema(description = "lifetime as an ISO-8601 duration", example = "P30D",
 					format = "duration") @Nullable String ttl,
-			@Schema(description = "1 to 64 of A-Z a-z 0-9 _ . -", example = "black-friday-2026") @Nullable String campaign,
+			@Schema(description = "1 to 64 of A-Z a-z 0-9 _ . -",
+					example = "black-friday-2026") @Nullable String campaign,
 			@Schema(description = "up to 16 string entries; keys up to 40, values up to 256 characters",
 					example = "{\"channel\":\"email\"}") @Nullable Map<String, String> metadata) {
 
@@ -183,8 +181,7 @@ class CouponController {
 					requiredMode = Schema.RequiredMode.REQUIRED) @Nullable Integer count,
 			@Schema(example = "2026-12-31T23:59:59Z", format = "date-time") @Nullable String expiresAt,
 			@Schema(example = "P30D", format = "duration") @Nullable String ttl,
-			@Schema(example = "black-friday-2026") @Nullable String campaign,
-			@Nullable Map<String, String> metadata) {
+			@Schema(example = "black-friday-2026") @Nullable String campaign, @Nullable Map<String, String> metadata) {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_NULL)
@@ -207,21 +204,23 @@ class CouponController {
 
 	record RedeemResponse(@Schema(example = "Coupon redeemed successfully") String message,
 			@Schema(example = "AB2C4XYZ") String code,
-			@Schema(description = "when it was first redeemed", example = "2026-11-26T10:15:30.123Z") Instant redeemedAt,
+			@Schema(description = "when it was first redeemed",
+					example = "2026-11-26T10:15:30.123Z") Instant redeemedAt,
 			@Schema(description = "true when this answer repeats an earlier redemption by the same caller",
 					example = "false") boolean alreadyRedeemed) {
 	}
 
 	/** Body of {@code POST /void-coupon}. */
-	record VoidRequest(@Schema(example = "AB2C4XYZ", requiredMode = Schema.RequiredMode.REQUIRED) @Nullable String code) {
+	record VoidRequest(
+			@Schema(example = "AB2C4XYZ", requiredMode = Schema.RequiredMode.REQUIRED) @Nullable String code) {
 	}
 
 	@JsonInclude(JsonInclude.Include.NON_EMPTY)
 	@Schema(description = "Fields a coupon does not have are omitted")
 	record CouponStatusResponse(@Schema(example = "AB2C4XYZ") String code,
-			@Schema(example = "UNUSED") CouponStatus status, @Nullable Instant createdAt,
-			@Nullable Instant expiresAt, @Nullable Instant redeemedAt, @Nullable Instant voidedAt,
-			@Nullable String campaign, @Nullable Map<String, String> metadata) {
+			@Schema(example = "UNUSED") CouponStatus status, @Nullable Instant createdAt, @Nullable Instant expiresAt,
+			@Nullable Instant redeemedAt, @Nullable Instant voidedAt, @Nullable String campaign,
+			@Nullable Map<String, String> metadata) {
 
 		static CouponStatusResponse of(Lookup lookup) {
 			Coupon coupon = lookup.coupon();

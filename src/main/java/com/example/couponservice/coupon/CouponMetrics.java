@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The coupon counters, registered once. Tag values come from enums, so their
- * cardinality is fixed: never a code or an IP address.
+ * The coupon counters, registered once. Tag values come from enums, so their cardinality
+ * is fixed: never a code or an IP address.
  */
 public class CouponMetrics {
 
@@ -29,22 +29,25 @@ public class CouponMetrics {
 
 	public CouponMetrics(MeterRegistry registry) {
 		for (CodePool.Source source : CodePool.Source.values()) {
-			this.generated.put(source, Counter.builder("coupon.generated")
-				.description("Coupons generated, by where their code came from")
-				.tag("source", tagValue(source))
-				.register(registry));
+			this.generated.put(source,
+					Counter.builder("coupon.generated")
+						.description("Coupons generated, by where their code came from")
+						.tag("source", tagValue(source))
+						.register(registry));
 		}
 		for (RedemptionOutcome outcome : RedemptionOutcome.values()) {
-			this.redemptions.put(outcome, Counter.builder("coupon.redemptions")
-				.description("Redemption attempts that reached the service, by outcome")
-				.tag("outcome", tagValue(outcome))
-				.register(registry));
+			this.redemptions.put(outcome,
+					Counter.builder("coupon.redemptions")
+						.description("Redemption attempts that reached the service, by outcome")
+						.tag("outcome", tagValue(outcome))
+						.register(registry));
 		}
 		for (StatusLookupResult result : StatusLookupResult.values()) {
-			this.lookups.put(result, Counter.builder("coupon.status.lookups")
-				.description("Status lookups, by the status reported")
-				.tag("result", tagValue(result))
-				.register(registry));
+			this.lookups.put(result,
+					Counter.builder("coupon.status.lookups")
+						.description("Status lookups, by the status reported")
+						.tag("result", tagValue(result))
+						.register(registry));
 		}
 		this.collisions = Counter.builder("coupon.generator.collisions")
 			.description("Candidate codes discarded because they were already reserved or stored")

@@ -42,8 +42,8 @@ public record CouponProperties(@Valid @DefaultValue Pool pool, @Valid @DefaultVa
 	}
 
 	/**
-	 * @param maxAttempts how many fresh codes one generation tries before it gives up
-	 * on collisions (each try has a chance of about n/2^40 of colliding)
+	 * @param maxAttempts how many fresh codes one generation tries before it gives up on
+	 * collisions (each try has a chance of about n/2^40 of colliding)
 	 * @param maxBulkCount the largest {@code count} accepted by bulk generation
 	 */
 	public record Generation(@DefaultValue("10") @Min(1) @Max(1000) int maxAttempts,

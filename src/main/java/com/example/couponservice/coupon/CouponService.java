@@ -27,8 +27,8 @@ import com.example.couponservice.coupon.CouponMetrics.StatusLookupResult;
 
 /**
  * The coupon rules: generation from the pool, single-use redemption with safe retries,
- * expiry, void, and status. Knows nothing of HTTP; every state change is one atomic
- * step of the {@link CouponStore}.
+ * expiry, void, and status. Knows nothing of HTTP; every state change is one atomic step
+ * of the {@link CouponStore}.
  */
 public class CouponService {
 
@@ -42,7 +42,9 @@ public class CouponService {
 	/** 1 to 64 characters, none of them control, format or unassigned code points. */
 	private static final Pattern REFERENCE = Pattern.compile("[^\\p{C}\\p{Zl}\\p{Zp}]{1,64}");
 
-	/** The latest expiry accepted: far enough for any coupon, and storable by every store. */
+	/**
+	 * The latest expiry accepted: far enough for any coupon, and storable by every store.
+	 */
 	static final Instant MAX_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
 	private static final int MAX_METADATA_ENTRIES = 16;

@@ -16,9 +16,9 @@ import org.jspecify.annotations.Nullable;
  * The default store: a {@link ConcurrentHashMap} keyed by the code's 40-bit number.
  * <p>
  * A coupon costs about 97 bytes: the map node (32), the boxed {@code Long} key (24), its
- * table slot (about 8) and a 32-byte {@link Entry}. Everything most coupons lack (expiry, campaign,
- * metadata, reference) sits in one shared {@link Extras} object, so a plain coupon
- * carries a single null reference for it. State changes go through the map's own
+ * table slot (about 8) and a 32-byte {@link Entry}. Everything most coupons lack (expiry,
+ * campaign, metadata, reference) sits in one shared {@link Extras} object, so a plain
+ * coupon carries a single null reference for it. State changes go through the map's own
  * {@code compute}, so they are atomic per code.
  */
 public class InMemoryCouponStore implements CouponStore {
@@ -174,9 +174,10 @@ public class InMemoryCouponStore implements CouponStore {
 
 		final long changedAt;
 
-		/** {@code null} when the coupon has no expiry, campaign, metadata or reference. */
-		@Nullable
-		final Extras extras;
+		/**
+		 * {@code null} when the coupon has no expiry, campaign, metadata or reference.
+		 */
+		@Nullable final Extras extras;
 
 		private Entry(long createdAt, long changedAt, @Nullable Extras extras) {
 			this.createdAt = createdAt;

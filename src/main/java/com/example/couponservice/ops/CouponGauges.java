@@ -18,8 +18,8 @@ import com.example.couponservice.coupon.CouponStore;
 
 /**
  * Gauges of the pool level and of stored coupons by status. Counting coupons by status
- * walks the whole store (or runs a GROUP BY), so the counts are computed at most once
- * per {@link #STORED_REFRESH} however often Prometheus scrapes.
+ * walks the whole store (or runs a GROUP BY), so the counts are computed at most once per
+ * {@link #STORED_REFRESH} however often Prometheus scrapes.
  */
 @Component
 class CouponGauges implements MeterBinder {

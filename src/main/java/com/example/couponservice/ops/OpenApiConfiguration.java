@@ -64,9 +64,8 @@ class OpenApiConfiguration {
 			UNSUPPORTED_MEDIA_TYPE, METHOD_NOT_ALLOWED);
 
 	/** The problems each operation can answer with, besides its success. */
-	private static final Map<String, List<ProblemType>> ERRORS = Map.of(
-			"POST /generate-coupon", concat(BODY_ERRORS, INVALID_FIELD, UNAUTHORIZED, SERVICE_UNAVAILABLE, STORE_FULL),
-			"POST /generate-coupons",
+	private static final Map<String, List<ProblemType>> ERRORS = Map.of("POST /generate-coupon",
+			concat(BODY_ERRORS, INVALID_FIELD, UNAUTHORIZED, SERVICE_UNAVAILABLE, STORE_FULL), "POST /generate-coupons",
 			concat(BODY_ERRORS, INVALID_FIELD, UNAUTHORIZED, NOT_ACCEPTABLE, SERVICE_UNAVAILABLE, STORE_FULL),
 			"POST /redeem-coupon",
 			concat(BODY_ERRORS, INVALID_COUPON_CODE, INVALID_FIELD, COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED,
@@ -102,21 +101,25 @@ class OpenApiConfiguration {
 						new SecurityScheme().type(SecurityScheme.Type.HTTP)
 							.scheme("bearer")
 							.description("coupon.security.admin-token; required on admin operations when it is set"))
-				.addSchemas(PROBLEM_SCHEMA, new ObjectSchema().description("RFC 9457 problem document")
-					.addProperty("type", new StringSchema().format("uri-reference")
-						.description("the error kind, e.g. /problems/coupon-not-found"))
-					.addProperty("title", new StringSchema())
-					.addProperty("status", new IntegerSchema())
-					.addProperty("detail", new StringSchema().description("what was wrong with this request"))
-					.addProperty("instance", new StringSchema().description("the request path"))
-					.addProperty("field", new StringSchema().description("the offending field, when there is one"))
-					.addProperty("code", new StringSchema().description("the coupon code, when it matters"))));
+				.addSchemas(PROBLEM_SCHEMA,
+						new ObjectSchema().description("RFC 9457 problem document")
+							.addProperty("type",
+									new StringSchema().format("uri-reference")
+										.description("the error kind, e.g. /problems/coupon-not-found"))
+							.addProperty("title", new StringSchema())
+							.addProperty("status", new IntegerSchema())
+							.addProperty("detail", new StringSchema().description("what was wrong with this request"))
+							.addProperty("instance", new StringSchema().description("the request path"))
+							.addProperty("field",
+									new StringSchema().description("the offending field, when there is one"))
+							.addProperty("code", new StringSchema().description("the coupon code, when it matters"))));
 	}
 
 	@Bean
 	OpenApiCustomizer problemResponses() {
-		return (openApi) -> openApi.getPaths().forEach((path, item) -> item.readOperationsMap()
-			.forEach((method, operation) -> describe(method + " " + path, operation)));
+		return (openApi) -> openApi.getPaths()
+			.forEach((path, item) -> item.readOperationsMap()
+				.forEach((method, operation) -> describe(method + " " + path, operation)));
 	}
 
 	private void describe(String key, Operation operation) {
@@ -125,9 +128,9 @@ class OpenApiConfiguration {
 			return;
 		}
 		Map<Integer, List<ProblemType>> byStatus = new TreeMap<>();
-		problems.forEach((type) -> byStatus.computeIfAbsent(type.status().value(), (s) -> new ArrayList<>())
-			.add(type));
-		byStatus.forEach((status, types) -> operation.getResponses().addApiResponse(status.toString(), response(types)));
+		problems.forEach((type) -> byStatus.computeIfAbsent(type.status().value(), (s) -> new ArrayList<>()).add(type));
+		byStatus
+			.forEach((status, types) -> operation.getResponses().addApiResponse(status.toString(), response(types)));
 		if (ADMIN.contains(key)) {
 			operation.addSecurityItem(new SecurityRequirement().addList(ADMIN_SCHEME));
 		}
@@ -135,8 +138,8 @@ class OpenApiConfiguration {
 			operation.getResponses().values().forEach(OpenApiConfiguration::addRateLimitHeaders);
 			operation.getResponses()
 				.get("429")
-				.addHeaderObject("Retry-After",
-						new Header().description("seconds until a request is allowed again").schema(new IntegerSchema()));
+				.addHeaderObject("Retry-After", new Header().description("seconds until a request is allowed again")
+					.schema(new IntegerSchema()));
 		}
 		if (key.equals("POST /generate-coupon")) {
 			operation.getResponses()
@@ -150,7 +153,9 @@ class OpenApiConfiguration {
 		StringBuilder description = new StringBuilder();
 		Map<String, Example> examples = new LinkedHashMap<>();
 		for (ProblemType type : types) {
-			description.append(description.isEmpty() ? "" : "; ").append(type.type()).append(": ")
+			description.append(description.isEmpty() ? "" : "; ")
+				.append(type.type())
+				.append(": ")
 				.append(type.description());
 			Map<String, Object> body = new LinkedHashMap<>();
 			body.put("type", type.type().toString());

@@ -5,9 +5,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Turns a client address into its rate-limit key. IPv4 addresses are their own key;
- * IPv6 addresses are cut to their network prefix (a /64 by default), since anyone
- * holding a /64 can rotate through 2^64 addresses for free.
+ * Turns a client address into its rate-limit key. IPv4 addresses are their own key; IPv6
+ * addresses are cut to their network prefix (a /64 by default), since anyone holding a
+ * /64 can rotate through 2^64 addresses for free.
  */
 class ClientKeys {
 
@@ -19,8 +19,7 @@ class ClientKeys {
 
 	/**
 	 * @param remoteAddress {@code HttpServletRequest.getRemoteAddr()}: an IP literal, as
-	 * Tomcat gives it (rewritten by its RemoteIpValve when forwarded headers are
-	 * trusted)
+	 * Tomcat gives it (rewritten by its RemoteIpValve when forwarded headers are trusted)
 	 */
 	String keyOf(String remoteAddress) {
 		if (remoteAddress.indexOf(':') < 0) {
@@ -45,8 +44,7 @@ class ClientKeys {
 		String withoutZone = (literal.indexOf('%') >= 0) ? literal.substring(0, literal.indexOf('%')) : literal;
 		try {
 			// A literal IP address is parsed, never looked up in DNS.
-			return InetAddress.getByName(withoutZone.startsWith("[") ? withoutZone
-					: "[" + withoutZone + "]");
+			return InetAddress.getByName(withoutZone.startsWith("[") ? withoutZone : "[" + withoutZone + "]");
 		}
 		catch (UnknownHostException ex) {
 			return null;

@@ -26,8 +26,7 @@ public enum LimitedEndpoint {
 	}
 
 	/** The budget {@code request} spends, or {@code null} for an unlimited request. */
-	@Nullable
-	static LimitedEndpoint of(HttpServletRequest request) {
+	@Nullable static LimitedEndpoint of(HttpServletRequest request) {
 		String method = request.getMethod();
 		String path = RequestPaths.of(request);
 		if ("POST".equals(method)) {

@@ -28,11 +28,12 @@ class LocalRateLimitBuckets implements RateLimitBuckets {
 		this.properties = properties;
 		this.time = new ClockTimeMeter(clock);
 		for (LimitedEndpoint endpoint : LimitedEndpoint.values()) {
-			this.buckets.put(endpoint, Caffeine.newBuilder()
-				.maximumSize(properties.maxTrackedClients())
-				.expireAfterAccess(properties.idleTimeout())
-				.ticker(this.time::currentTimeNanos)
-				.build());
+			this.buckets.put(endpoint,
+					Caffeine.newBuilder()
+						.maximumSize(properties.maxTrackedClients())
+						.expireAfterAccess(properties.idleTimeout())
+						.ticker(this.time::currentTimeNanos)
+						.build());
 		}
 	}
 

@@ -22,8 +22,8 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Buckets every instance shares, as rows of the {@code rate_limit_bucket} table
- * (Flyway V2), through Bucket4j's own PostgreSQL integration: each attempt locks its row
+ * Buckets every instance shares, as rows of the {@code rate_limit_bucket} table (Flyway
+ * V2), through Bucket4j's own PostgreSQL integration: each attempt locks its row
  * ({@code SELECT ... FOR UPDATE}), so N instances give a client one budget, not N.
  * <p>
  * A row expires once its bucket would be full again; {@link #removeExpired()} deletes
@@ -61,10 +61,11 @@ class PostgresRateLimitBuckets implements RateLimitBuckets {
 		for (LimitedEndpoint endpoint : LimitedEndpoint.values()) {
 			RateLimitProperties.Limit limit = endpoint.limit(properties);
 			if (limit.enabled()) {
-				this.configurations.put(endpoint, BucketConfiguration.builder()
-					.addLimit((bandwidth) -> bandwidth.capacity(limit.capacity())
-						.refillIntervally(limit.capacity(), limit.window()))
-					.build());
+				this.configurations.put(endpoint,
+						BucketConfiguration.builder()
+							.addLimit((bandwidth) -> bandwidth.capacity(limit.capacity())
+								.refillIntervally(limit.capacity(), limit.window()))
+							.build());
 			}
 		}
 		this.jdbc = JdbcClient.create(dataSource);

@@ -14,8 +14,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * In the {@code postgres} profile, rate-limit buckets live in the database, so every
- * instance behind a load balancer spends the same budget; expired rows are deleted
- * every {@code coupon.rate-limit.cleanup-interval} (default 1 minute).
+ * instance behind a load balancer spends the same budget; expired rows are deleted every
+ * {@code coupon.rate-limit.cleanup-interval} (default 1 minute).
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("postgres")

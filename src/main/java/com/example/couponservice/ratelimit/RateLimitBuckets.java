@@ -1,8 +1,8 @@
 package com.example.couponservice.ratelimit;
 
 /**
- * Where client buckets live: in this process (the default) or in a store every
- * instance shares, so that N instances do not give a client N budgets.
+ * Where client buckets live: in this process (the default) or in a store every instance
+ * shares, so that N instances do not give a client N budgets.
  */
 public interface RateLimitBuckets {
 

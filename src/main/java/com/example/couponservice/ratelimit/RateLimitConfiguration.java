@@ -38,7 +38,8 @@ class RateLimitConfiguration {
 
 	@Bean
 	MeterBinder trackedClientsGauge(RateLimitBuckets buckets) {
-		return (registry) -> Gauge.builder("coupon.ratelimit.tracked.clients", buckets, RateLimitBuckets::trackedClients)
+		return (registry) -> Gauge
+			.builder("coupon.ratelimit.tracked.clients", buckets, RateLimitBuckets::trackedClients)
 			.description("Client keys with a live rate-limit bucket")
 			.register(registry);
 	}

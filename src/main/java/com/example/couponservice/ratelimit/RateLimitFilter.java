@@ -59,10 +59,11 @@ class RateLimitFilter extends OncePerRequestFilter {
 		this.clientKeys = new ClientKeys(properties.ipv6PrefixLength());
 		this.problems = problems;
 		for (LimitedEndpoint endpoint : LimitedEndpoint.values()) {
-			this.rejections.put(endpoint, Counter.builder("coupon.rate.limited")
-				.description("Requests refused with 429 because the client's budget was spent")
-				.tag("endpoint", endpoint.tag())
-				.register(registry));
+			this.rejections.put(endpoint,
+					Counter.builder("coupon.rate.limited")
+						.description("Requests refused with 429 because the client's budget was spent")
+						.tag("endpoint", endpoint.tag())
+						.register(registry));
 		}
 	}
 
@@ -98,9 +99,9 @@ class RateLimitFilter extends OncePerRequestFilter {
 		}
 		long retryAfter = Math.max(1, seconds(decision.nanosToRefill()));
 		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-		this.problems.reject(request, response, ProblemType.RATE_LIMITED, "too many " + endpoint.tag()
-				+ " requests from this client; " + decision.limit() + " are allowed per window, try again in "
-				+ retryAfter + " s");
+		this.problems.reject(request, response, ProblemType.RATE_LIMITED,
+				"too many " + endpoint.tag() + " requests from this client; " + decision.limit()
+						+ " are allowed per window, try again in " + retryAfter + " s");
 	}
 
 	private static long seconds(long nanos) {

@@ -20,8 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param status budget of {@code GET /coupon-status} (default 60 a minute)
  * @param generate budget of {@code POST /generate-coupon(s)}; capacity 0 (the default)
  * means unlimited
- * @param ipv6PrefixLength IPv6 clients share one budget per prefix of this length (a
- * /64 is one customer's network); IPv4 clients are keyed by their full address
+ * @param ipv6PrefixLength IPv6 clients share one budget per prefix of this length (a /64
+ * is one customer's network); IPv4 clients are keyed by their full address
  * @param maxTrackedClients most client buckets kept in memory per endpoint; past it the
  * least recently used are dropped
  * @param idleTimeout a client bucket unused this long is dropped (at least the longest

@@ -20,10 +20,9 @@ import com.example.couponservice.web.RequestPaths;
 
 /**
  * Requires {@code Authorization: Bearer <admin token>} on the operator endpoints:
- * generation, bulk generation, void and campaign stats. The token is compared through
- * its SHA-256 digest with {@link MessageDigest#isEqual}, which takes the same time
- * whatever the input, so neither the token's content nor its length leaks through
- * timing.
+ * generation, bulk generation, void and campaign stats. The token is compared through its
+ * SHA-256 digest with {@link MessageDigest#isEqual}, which takes the same time whatever
+ * the input, so neither the token's content nor its length leaks through timing.
  */
 class AdminTokenFilter extends OncePerRequestFilter {
 
@@ -60,15 +59,13 @@ class AdminTokenFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
-				(token == null) ? "Bearer realm=\"coupon-admin\"" : "Bearer realm=\"coupon-admin\", error=\"invalid_token\"");
-		this.problems.reject(request, response, ProblemType.UNAUTHORIZED,
-				(token == null) ? "this endpoint requires Authorization: Bearer <admin token>"
-						: "the admin token is not valid");
+		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, (token == null) ? "Bearer realm=\"coupon-admin\""
+				: "Bearer realm=\"coupon-admin\", error=\"invalid_token\"");
+		this.problems.reject(request, response, ProblemType.UNAUTHORIZED, (token == null)
+				? "this endpoint requires Authorization: Bearer <admin token>" : "the admin token is not valid");
 	}
 
-	@Nullable
-	private static String bearerToken(@Nullable String authorization) {
+	@Nullable private static String bearerToken(@Nullable String authorization) {
 		if (authorization == null || authorization.length() <= BEARER.length()
 				|| !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			return null;

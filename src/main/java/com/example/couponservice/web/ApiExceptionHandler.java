@@ -40,16 +40,19 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Maps every error to an RFC 9457 problem document with a type from
- * {@link ProblemType}: the domain exceptions here, the framework's own (400, 404, 405,
- * 406, 415) through {@link ResponseEntityExceptionHandler}.
+ * Maps every error to an RFC 9457 problem document with a type from {@link ProblemType}:
+ * the domain exceptions here, the framework's own (400, 404, 405, 406, 415) through
+ * {@link ResponseEntityExceptionHandler}.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-	/** A Java name in Jackson's backticks ({@code `java.time.Instant`}): never for clients. */
+	/**
+	 * A Java name in Jackson's backticks ({@code `java.time.Instant`}): never for
+	 * clients.
+	 */
 	private static final Pattern JAVA_NAME = Pattern.compile("`[^`]*[.$][^`]*`");
 
 	@ExceptionHandler
@@ -136,7 +139,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			.body(ProblemType.SERVICE_UNAVAILABLE.problem("the coupon database is unavailable; nothing was changed"));
 	}
 
-	/** Any other database error is a bug (a constraint the service should have checked). */
+	/**
+	 * Any other database error is a bug (a constraint the service should have checked).
+	 */
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> databaseError(DataAccessException ex) {
 		logger.error("Unexpected database error", ex);
@@ -162,7 +167,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 			return "field '" + path(mismatch) + "' must be " + expected(mismatch.getTargetType());
 		}
 		if (ex.getCause() instanceof MismatchedInputException mismatch && mismatch.getPath().isEmpty()) {
-			// At the root: an array, string, number or boolean body, or more after the object.
+			// At the root: an array, string, number or boolean body, or more after the
+			// object.
 			return "request body must be a single JSON object";
 		}
 		if (ex.getCause() instanceof StreamConstraintsException) {

@@ -13,8 +13,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import com.example.couponservice.coupon.CouponService;
 
 /**
- * Puts the caller's address into the logging MDC for the duration of a request, so
- * every log line the service writes for it (and structured logs) names the client.
+ * Puts the caller's address into the logging MDC for the duration of a request, so every
+ * log line the service writes for it (and structured logs) names the client.
  */
 class ClientAddressFilter extends OncePerRequestFilter {
 

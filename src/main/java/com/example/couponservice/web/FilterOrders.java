@@ -3,9 +3,9 @@ package com.example.couponservice.web;
 import org.springframework.core.Ordered;
 
 /**
- * The order of this service's servlet filters: client address first (for logs), then
- * rate limits (so every attempt counts, whatever happens next), then the admin token,
- * then the body limit.
+ * The order of this service's servlet filters: client address first (for logs), then rate
+ * limits (so every attempt counts, whatever happens next), then the admin token, then the
+ * body limit.
  */
 public final class FilterOrders {
 

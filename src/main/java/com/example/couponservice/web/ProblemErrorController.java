@@ -14,8 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Answers errors raised outside Spring MVC (a container-level rejection, an error in a
- * filter) with a problem document instead of Boot's default error page, so no client
- * ever sees HTML or an exception message.
+ * filter) with a problem document instead of Boot's default error page, so no client ever
+ * sees HTML or an exception message.
  */
 @RestController
 class ProblemErrorController implements ErrorController {

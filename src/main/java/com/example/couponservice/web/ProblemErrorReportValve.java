@@ -9,9 +9,9 @@ import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 
 /**
- * Tomcat's last word on requests it rejects before any servlet runs (a malformed
- * request line, an oversized header, an invalid %-escape in the path): a problem
- * document instead of Tomcat's HTML error page. Nothing from the request is echoed.
+ * Tomcat's last word on requests it rejects before any servlet runs (a malformed request
+ * line, an oversized header, an invalid %-escape in the path): a problem document instead
+ * of Tomcat's HTML error page. Nothing from the request is echoed.
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
 

@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
- * Lets servlet filters answer with the same problem documents as controllers, by
- * handing their exception to Spring MVC's exception resolvers (and so to
+ * Lets servlet filters answer with the same problem documents as controllers, by handing
+ * their exception to Spring MVC's exception resolvers (and so to
  * {@link ApiExceptionHandler}).
  */
 @Component

@@ -8,34 +8,29 @@ import org.springframework.http.ProblemDetail;
 
 /**
  * The catalogue of problem types this service answers with. Each has a stable
- * {@code type} URI, relative to the service ({@code /problems/<kind>}), which clients
- * may switch on; README and docs/api.md list them.
+ * {@code type} URI, relative to the service ({@code /problems/<kind>}), which clients may
+ * switch on; README and docs/api.md list them.
  */
 public enum ProblemType {
 
 	INVALID_COUPON_CODE(HttpStatus.BAD_REQUEST, "Invalid coupon code",
 			"the code is not 8 characters of ABCDEFGHJKLMNPQRSTUVWXYZ23456789 after removing spaces and dashes"),
 
-	INVALID_FIELD(HttpStatus.BAD_REQUEST, "Invalid field",
-			"a field breaks its rule; the field property names it"),
+	INVALID_FIELD(HttpStatus.BAD_REQUEST, "Invalid field", "a field breaks its rule; the field property names it"),
 
 	MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Malformed request",
 			"the body is not JSON of the expected shape: broken syntax, a wrong type, a duplicate or unknown field"),
 
-	MISSING_PARAMETER(HttpStatus.BAD_REQUEST, "Missing parameter",
-			"a required query parameter is missing"),
+	MISSING_PARAMETER(HttpStatus.BAD_REQUEST, "Missing parameter", "a required query parameter is missing"),
 
-	BAD_REQUEST(HttpStatus.BAD_REQUEST, "Bad request",
-			"the request cannot be understood"),
+	BAD_REQUEST(HttpStatus.BAD_REQUEST, "Bad request", "the request cannot be understood"),
 
 	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Unauthorized",
 			"an admin endpoint was called without the right Authorization: Bearer token"),
 
-	NOT_FOUND(HttpStatus.NOT_FOUND, "Not found",
-			"no endpoint has this path"),
+	NOT_FOUND(HttpStatus.NOT_FOUND, "Not found", "no endpoint has this path"),
 
-	COUPON_NOT_FOUND(HttpStatus.NOT_FOUND, "Coupon not found",
-			"no coupon has this code"),
+	COUPON_NOT_FOUND(HttpStatus.NOT_FOUND, "Coupon not found", "no coupon has this code"),
 
 	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed",
 			"the endpoint does not accept this HTTP method"),
@@ -46,14 +41,11 @@ public enum ProblemType {
 	COUPON_ALREADY_REDEEMED(HttpStatus.CONFLICT, "Coupon already redeemed",
 			"the coupon was redeemed by another caller (another reference); nothing changed"),
 
-	COUPON_EXPIRED(HttpStatus.CONFLICT, "Coupon expired",
-			"the coupon expired before this redemption; nothing changed"),
+	COUPON_EXPIRED(HttpStatus.CONFLICT, "Coupon expired", "the coupon expired before this redemption; nothing changed"),
 
-	COUPON_VOID(HttpStatus.CONFLICT, "Coupon void",
-			"the coupon was voided by an operator; nothing changed"),
+	COUPON_VOID(HttpStatus.CONFLICT, "Coupon void", "the coupon was voided by an operator; nothing changed"),
 
-	PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large",
-			"the request body is larger than 4 KiB"),
+	PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large", "the request body is larger than 4 KiB"),
 
 	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
 			"the body is not application/json, or is compressed"),
@@ -64,8 +56,7 @@ public enum ProblemType {
 	HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported",
 			"the request uses an HTTP version other than 1.0, 1.1 or 2"),
 
-	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
-			"an unexpected error; it is logged"),
+	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "an unexpected error; it is logged"),
 
 	SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
 			"the database is unreachable or no free code was found; nothing changed, retry later"),

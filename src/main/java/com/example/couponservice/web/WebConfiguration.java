@@ -32,9 +32,9 @@ class WebConfiguration {
 	}
 
 	/**
-	 * A client whose Accept header cannot be parsed is offered problem documents only,
-	 * so it gets a 406 problem. Left to Spring MVC, the header fails again while the
-	 * error is written, and the 406 goes out with no body at all.
+	 * A client whose Accept header cannot be parsed is offered problem documents only, so
+	 * it gets a 406 problem. Left to Spring MVC, the header fails again while the error
+	 * is written, and the 406 goes out with no body at all.
 	 */
 	@Bean
 	WebMvcConfigurer unreadableAcceptGetsProblems() {

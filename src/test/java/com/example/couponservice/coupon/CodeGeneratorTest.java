@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CodeGeneratorTest {
 
-	/** Deterministic: SHA1PRNG seeded before first use gives the same stream every run. */
+	/**
+	 * Deterministic: SHA1PRNG seeded before first use gives the same stream every run.
+	 */
 	private static SecureRandom seeded(long seed) throws NoSuchAlgorithmException {
 		SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
 		random.setSeed(seed);

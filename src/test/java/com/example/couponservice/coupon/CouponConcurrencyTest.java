@@ -150,9 +150,8 @@ class CouponConcurrencyTest {
 				}
 			});
 			CouponStatus status = this.store.find(code).orElseThrow().status();
-			assertThat(outcomes).containsExactlyInAnyOrder(
-					(status == CouponStatus.VOID) ? new String[] { "void", "redeem-refused" }
-							: new String[] { "void-refused", "redeemed" });
+			assertThat(outcomes).containsExactlyInAnyOrder((status == CouponStatus.VOID)
+					? new String[] { "void", "redeem-refused" } : new String[] { "void-refused", "redeemed" });
 		}
 	}
 

@@ -118,7 +118,8 @@ class CouponServiceTest {
 
 	@Test
 	void unknownAndMalformedCodesAreRejectedAndCounted() {
-		assertThatExceptionOfType(CouponNotFoundException.class).isThrownBy(() -> this.service.redeem("AAAA-AAAA", null))
+		assertThatExceptionOfType(CouponNotFoundException.class)
+			.isThrownBy(() -> this.service.redeem("AAAA-AAAA", null))
 			.satisfies((ex) -> assertThat(ex.getCode()).isEqualTo("AAAAAAAA"));
 		assertThatExceptionOfType(InvalidCouponCodeException.class).isThrownBy(() -> this.service.redeem("nope", null));
 		assertThatExceptionOfType(InvalidCouponCodeException.class).isThrownBy(() -> this.service.redeem(null, null));
@@ -201,7 +202,8 @@ class CouponServiceTest {
 		assertField(() -> this.service.template(now.plusSeconds(60), Duration.ofDays(1), null, null), "ttl");
 		assertField(() -> this.service.template(null, Duration.ofSeconds(Long.MAX_VALUE), null, null), "ttl");
 		assertField(() -> this.service.template(null, Duration.ofDays(365L * 9000), null, null), "ttl");
-		assertField(() -> this.service.template(Instant.parse("+10000-01-01T00:00:00Z"), null, null, null), "expiresAt");
+		assertField(() -> this.service.template(Instant.parse("+10000-01-01T00:00:00Z"), null, null, null),
+				"expiresAt");
 		assertThat(this.service.template(CouponService.MAX_EXPIRY, null, null, null).expiresAt())
 			.isEqualTo(CouponService.MAX_EXPIRY);
 	}
@@ -315,7 +317,8 @@ class CouponServiceTest {
 		for (int i = 0; i < 3_000; i++) {
 			assertThat(seen.add(generate())).isTrue();
 		}
-		this.service.generateBulk(5_000, CouponTemplate.PLAIN).forEach((coupon) -> assertThat(seen.add(coupon.code())).isTrue());
+		this.service.generateBulk(5_000, CouponTemplate.PLAIN)
+			.forEach((coupon) -> assertThat(seen.add(coupon.code())).isTrue());
 		assertThat(this.store.size()).isEqualTo(8_000);
 	}
 

@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * What every {@link CouponStore} must do, run against each implementation by a
- * subclass: the service relies on exactly these answers (an empty result means "read
- * why", a non-empty one means "this call changed the coupon").
+ * What every {@link CouponStore} must do, run against each implementation by a subclass:
+ * the service relies on exactly these answers (an empty result means "read why", a
+ * non-empty one means "this call changed the coupon").
  */
 public abstract class CouponStoreContractTest {
 
@@ -197,8 +197,8 @@ public abstract class CouponStoreContractTest {
 	void voidWhenExpiredReturnsTheVoidCoupon() {
 		this.store.insert(Coupon.fresh("ABCD2345", CREATED, NOW.minusSeconds(1), null, Map.of()));
 
-		assertThat(this.store.voidCoupon("ABCD2345", NOW)).hasValueSatisfying(
-				(voided) -> assertThat(voided.status()).isEqualTo(CouponStatus.VOID));
+		assertThat(this.store.voidCoupon("ABCD2345", NOW))
+			.hasValueSatisfying((voided) -> assertThat(voided.status()).isEqualTo(CouponStatus.VOID));
 	}
 
 	@Test
@@ -373,7 +373,10 @@ public abstract class CouponStoreContractTest {
 		assertThat(this.store.insert(Coupon.fresh(code, CREATED, expiresAt, campaign, Map.of()))).isTrue();
 	}
 
-	/** {@code count} coupons of campaign "bulk" with distinct codes, as the service makes them. */
+	/**
+	 * {@code count} coupons of campaign "bulk" with distinct codes, as the service makes
+	 * them.
+	 */
 	private static List<Coupon> batch(int count, Map<String, String> metadata) {
 		List<Coupon> batch = new ArrayList<>(count);
 		for (long i = 0; i < count; i++) {

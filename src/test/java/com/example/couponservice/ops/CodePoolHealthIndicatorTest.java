@@ -37,7 +37,8 @@ class CodePoolHealthIndicatorTest {
 			CodePoolHealthIndicator indicator = new CodePoolHealthIndicator(pool);
 			awaitStatus(indicator, Status.DOWN);
 			Health down = indicator.health();
-			assertThat(down.getDetails()).containsEntry("available", 0).containsEntry("capacity", 100)
+			assertThat(down.getDetails()).containsEntry("available", 0)
+				.containsEntry("capacity", 100)
 				.containsKey("lastRefillFailure");
 			broken.set(false);
 			awaitStatus(indicator, Status.UP);

@@ -62,7 +62,11 @@ class ObservabilityTest {
 	@Test
 	void everyOutcomeMovesExactlyItsSeriesAndLogsTheCodeMasked(CapturedOutput output) throws Exception {
 		String before = scrape();
-		String code = this.mvc.post().uri("/generate-coupon").exchange().getResponse().getHeader("Location")
+		String code = this.mvc.post()
+			.uri("/generate-coupon")
+			.exchange()
+			.getResponse()
+			.getHeader("Location")
 			.substring("/coupon-status?code=".length());
 		redeem("203.0.113.50", code);
 		redeem("203.0.113.50", code);
@@ -72,8 +76,7 @@ class ObservabilityTest {
 		this.mvc.get().uri("/coupon-status").param("code", "bad").exchange();
 		String after = scrape();
 
-		Map<String, Double> expected = Map.of(
-				"coupon_redemptions_total{" + APP + ",outcome=\"redeemed\"}", 1.0,
+		Map<String, Double> expected = Map.of("coupon_redemptions_total{" + APP + ",outcome=\"redeemed\"}", 1.0,
 				"coupon_redemptions_total{" + APP + ",outcome=\"already_redeemed\"}", 1.0,
 				"coupon_redemptions_total{" + APP + ",outcome=\"not_found\"}", 1.0,
 				"coupon_redemptions_total{" + APP + ",outcome=\"conflict\"}", 0.0,
@@ -129,7 +132,10 @@ class ObservabilityTest {
 	@Test
 	void storedCouponsAreCountedByStatus() throws Exception {
 		double unusedBefore = value(scrape(), "coupon_stored{" + APP + ",status=\"unused\"}");
-		this.mvc.post().uri("/generate-coupons").contentType(MediaType.APPLICATION_JSON).content("{\"count\":25}")
+		this.mvc.post()
+			.uri("/generate-coupons")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"count\":25}")
 			.exchange();
 		// The counts are cached for 10 s of the clock.
 		this.clock.advance(java.time.Duration.ofSeconds(11));

@@ -28,12 +28,11 @@ class OpenApiTest {
 	JsonMapper json;
 
 	/** Every operation, and the statuses its description must list. */
-	static final Map<String, List<String>> OPERATIONS = Map.of(
-			"/generate-coupon post", List.of("201", "400", "401", "413", "415", "503", "507"),
-			"/generate-coupons post", List.of("201", "400", "401", "406", "413", "415", "507"),
-			"/redeem-coupon post", List.of("200", "400", "404", "409", "413", "415", "429", "503"),
-			"/coupon-status get", List.of("200", "400", "429"),
-			"/void-coupon post", List.of("200", "400", "401", "404", "409"),
+	static final Map<String, List<String>> OPERATIONS = Map.of("/generate-coupon post",
+			List.of("201", "400", "401", "413", "415", "503", "507"), "/generate-coupons post",
+			List.of("201", "400", "401", "406", "413", "415", "507"), "/redeem-coupon post",
+			List.of("200", "400", "404", "409", "413", "415", "429", "503"), "/coupon-status get",
+			List.of("200", "400", "429"), "/void-coupon post", List.of("200", "400", "401", "404", "409"),
 			"/campaigns/{campaign}/stats get", List.of("200", "400", "401"));
 
 	@Test
@@ -54,8 +53,8 @@ class OpenApiTest {
 				if (status.startsWith("4") || status.startsWith("5")) {
 					JsonNode examples = response.at("/content/application~1problem+json/examples");
 					assertThat(examples.size()).as(key + " " + status).isPositive();
-					examples.forEach((example) -> assertThat(example.at("/value/type").asString())
-						.startsWith("/problems/"));
+					examples.forEach(
+							(example) -> assertThat(example.at("/value/type").asString()).startsWith("/problems/"));
 				}
 			}
 		});
@@ -63,7 +62,8 @@ class OpenApiTest {
 			.propertyNames()).contains("coupon-already-redeemed", "coupon-expired", "coupon-void");
 		assertThat(api.at("/paths/~1generate-coupon/post/security/0/adminToken").isArray()).isTrue();
 		assertThat(api.at("/paths/~1redeem-coupon/post/security").isMissingNode()).isTrue();
-		assertThat(api.at("/paths/~1redeem-coupon/post/responses/200/headers/X-RateLimit-Remaining").isObject()).isTrue();
+		assertThat(api.at("/paths/~1redeem-coupon/post/responses/200/headers/X-RateLimit-Remaining").isObject())
+			.isTrue();
 		assertThat(api.at("/components/schemas/RedeemRequest/properties/code/example").asString())
 			.isEqualTo("AB2C4XYZ");
 	}

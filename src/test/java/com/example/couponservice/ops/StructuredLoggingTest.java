@@ -16,7 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One setting turns the console into ECS JSON lines, with the client address from the MDC. */
+/**
+ * One setting turns the console into ECS JSON lines, with the client address from the
+ * MDC.
+ */
 @SpringBootTest(properties = "logging.structured.format.console=ecs")
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)

@@ -26,8 +26,8 @@ import com.example.couponservice.support.RawHttp.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two instances behind one load balancer, sharing one PostgreSQL database: one
- * redemption per code across both, and one budget per client across both.
+ * Two instances behind one load balancer, sharing one PostgreSQL database: one redemption
+ * per code across both, and one budget per client across both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresRateLimitTests {
@@ -125,8 +125,10 @@ class PostgresRateLimitTests {
 			dataSource.setJdbcUrl(this.postgres.jdbcUrl(cleanupDatabase));
 			dataSource.setUsername(EmbeddedPostgresSupport.USER);
 			Flyway.configure().dataSource(dataSource).load().migrate();
-			// Bucket4j dates rows by the wall clock, so this test uses a 1 s redeem window:
-			// those rows expire a second after their last use, the status rows (1 min) do not.
+			// Bucket4j dates rows by the wall clock, so this test uses a 1 s redeem
+			// window:
+			// those rows expire a second after their last use, the status rows (1 min) do
+			// not.
 			RateLimitProperties properties = new RateLimitProperties(
 					new RateLimitProperties.Limit(5, Duration.ofSeconds(1)),
 					new RateLimitProperties.Limit(60, Duration.ofMinutes(1)),
@@ -156,8 +158,7 @@ class PostgresRateLimitTests {
 					(System.nanoTime() - started) / 1_000_000);
 			assertThat(removed).isEqualTo(idle);
 			assertThat(buckets.trackedClients()).isEqualTo(10);
-			assertThat(jdbc.sql("SELECT id FROM rate_limit_bucket ORDER BY id").query(String.class).list())
-				.hasSize(10)
+			assertThat(jdbc.sql("SELECT id FROM rate_limit_bucket ORDER BY id").query(String.class).list()).hasSize(10)
 				.allMatch((id) -> id.startsWith("status:active-"));
 		}
 	}

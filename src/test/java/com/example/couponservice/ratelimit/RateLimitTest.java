@@ -43,15 +43,10 @@ class RateLimitTest {
 	}
 
 	MvcTestResult redeem(String client, String code) {
-		return this.mvc.post()
-			.uri("/redeem-coupon")
-			.with((request) -> {
-				request.setRemoteAddr(client);
-				return request;
-			})
-			.contentType(MediaType.APPLICATION_JSON)
-			.content("{\"code\":\"" + code + "\"}")
-			.exchange();
+		return this.mvc.post().uri("/redeem-coupon").with((request) -> {
+			request.setRemoteAddr(client);
+			return request;
+		}).contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\"}").exchange();
 	}
 
 	MvcTestResult status(String client, String code) {
@@ -77,11 +72,13 @@ class RateLimitTest {
 		String client = "198.51.100.1";
 		String code = generate();
 		double before = rateLimited("redeem");
-		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND).headers()
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND)
+			.headers()
 			.hasValue("X-RateLimit-Limit", "5")
 			.hasValue("X-RateLimit-Remaining", "4")
 			.hasValue("X-RateLimit-Reset", "60");
-		assertThat(redeem(client, "bad")).hasStatus(HttpStatus.BAD_REQUEST).headers()
+		assertThat(redeem(client, "bad")).hasStatus(HttpStatus.BAD_REQUEST)
+			.headers()
 			.hasValue("X-RateLimit-Remaining", "3");
 		assertThat(this.mvc.post().uri("/redeem-coupon").with((request) -> {
 			request.setRemoteAddr(client);
@@ -89,7 +86,8 @@ class RateLimitTest {
 		}).contentType(MediaType.TEXT_PLAIN).content("x")).hasStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE);
 		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND);
 		this.clock.advance(Duration.ofSeconds(20));
-		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND).headers()
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND)
+			.headers()
 			.hasValue("X-RateLimit-Remaining", "0")
 			.hasValue("X-RateLimit-Reset", "40");
 
@@ -117,7 +115,8 @@ class RateLimitTest {
 		}
 		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
 		this.clock.advance(Duration.ofSeconds(59));
-		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS).headers()
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS)
+			.headers()
 			.hasValue("Retry-After", "1");
 		this.clock.advance(Duration.ofSeconds(1));
 		for (int i = 0; i < 5; i++) {
@@ -136,7 +135,8 @@ class RateLimitTest {
 		assertThat(limited).hasStatus(HttpStatus.TOO_MANY_REQUESTS).headers().hasValue("X-RateLimit-Limit", "60");
 		assertThat(limited).bodyJson().extractingPath("$.type").isEqualTo("/problems/rate-limited");
 		// The redeem budget of the same client is untouched.
-		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND).headers()
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND)
+			.headers()
 			.hasValue("X-RateLimit-Remaining", "4");
 	}
 
@@ -146,8 +146,7 @@ class RateLimitTest {
 			assertThat(redeem("2001:db8:77:1::" + Integer.toHexString(i + 1), "ZZZZZZZZ"))
 				.hasStatus(HttpStatus.NOT_FOUND);
 		}
-		assertThat(redeem("2001:db8:77:1:ffff:ffff:ffff:ffff", "ZZZZZZZZ"))
-			.hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(redeem("2001:db8:77:1:ffff:ffff:ffff:ffff", "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
 		assertThat(redeem("2001:db8:77:2::1", "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND);
 	}
 

@@ -18,9 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * operators turn on Tomcat's RemoteIpValve; then each customer has a budget, but only
  * requests from the listed proxies may name the client.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "server.forward-headers-strategy=native",
-				"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "server.forward-headers-strategy=native",
+		"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1" })
 class TrustedProxyTest {
 
 	@LocalServerPort

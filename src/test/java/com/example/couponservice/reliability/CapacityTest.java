@@ -28,9 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fit stores none of its coupons, and the coupons already stored can still be redeemed,
  * looked up and voided.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "coupon.store.max-coupons=20", "coupon.rate-limit.redeem.capacity=1000",
-				"coupon.rate-limit.status.capacity=1000" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "coupon.store.max-coupons=20",
+		"coupon.rate-limit.redeem.capacity=1000", "coupon.rate-limit.status.capacity=1000" })
 class CapacityTest {
 
 	private static final String CLIENT = "127.0.0.1";

@@ -54,10 +54,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Closing the application context (what SIGTERM does through Boot's shutdown hook)
- * while clients keep redeeming. {@code server.shutdown=graceful} must make Tomcat stop
- * taking connections, finish the requests it has, and only then stop; readiness must
- * report REFUSING_TRAFFIC before any of that.
+ * Closing the application context (what SIGTERM does through Boot's shutdown hook) while
+ * clients keep redeeming. {@code server.shutdown=graceful} must make Tomcat stop taking
+ * connections, finish the requests it has, and only then stop; readiness must report
+ * REFUSING_TRAFFIC before any of that.
  * <p>
  * Two lifecycle hooks watch from inside: one stops just before the graceful-shutdown
  * phase (readiness must already be REFUSING_TRAFFIC, and the probe must say so over
@@ -207,7 +207,10 @@ class GracefulShutdownTest {
 				}));
 	}
 
-	/** Waits for 100 acknowledged redemptions; a client that stopped early fails the test with its cause. */
+	/**
+	 * Waits for 100 acknowledged redemptions; a client that stopped early fails the test
+	 * with its cause.
+	 */
 	private void awaitAcknowledgements(List<Future<?>> runs) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		while (!this.acknowledgedEnough.await(50, TimeUnit.MILLISECONDS)) {
@@ -259,8 +262,10 @@ class GracefulShutdownTest {
 
 	private Queue<String> generate(int count) {
 		String body = "{\"count\":" + count + "}";
-		Exchange bulk = exchange("POST /generate-coupons HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-				+ "Content-Length: " + body.length() + "\r\n\r\n" + body, null);
+		Exchange bulk = exchange(
+				"POST /generate-coupons HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+						+ "Content-Length: " + body.length() + "\r\n\r\n" + body,
+				null);
 		assertThat(bulk.status()).isEqualTo(201);
 		Queue<String> codes = new ConcurrentLinkedQueue<>();
 		bulk.body().get("codes").forEach((code) -> codes.add(code.asString()));
@@ -351,7 +356,6 @@ class GracefulShutdownTest {
 				return new Exchange(code, true, true, status, raw, null);
 			}
 		}
-
 
 	}
 

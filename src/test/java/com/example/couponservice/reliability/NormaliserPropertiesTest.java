@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Properties of the code normaliser, of the 40-bit packing, and of parsing a redeem
- * body, over thousands of generated inputs. Every property has a fixed seed, so a run
- * is reproducible; jqwik shrinks a failure to a small example and prints it.
+ * Properties of the code normaliser, of the 40-bit packing, and of parsing a redeem body,
+ * over thousands of generated inputs. Every property has a fixed seed, so a run is
+ * reproducible; jqwik shrinks a failure to a small example and prints it.
  * <p>
  * The parsing property uses the JSON mapper the application builds: Boot's Jackson
  * auto-configuration with {@code web/JsonConfiguration} applied, read through the
@@ -44,7 +44,10 @@ class NormaliserPropertiesTest {
 
 	private static final String CANONICAL = "[" + ALPHABET + "]{8}";
 
-	/** Characters a typed code may hold besides the alphabet: its ASCII lower case, space and dash. */
+	/**
+	 * Characters a typed code may hold besides the alphabet: its ASCII lower case, space
+	 * and dash.
+	 */
 	private static final String ALLOWED = ALPHABET + ALPHABET.toLowerCase(Locale.ROOT) + " -";
 
 	/** Characters that look like or case-map to alphabet characters, or are invisible. */
@@ -88,8 +91,8 @@ class NormaliserPropertiesTest {
 
 	/**
 	 * A foreign character inserted into a code, or put in place of one or two of its
-	 * characters (so that a look-alike which case-maps to one or two letters would
-	 * still make eight), is rejected.
+	 * characters (so that a look-alike which case-maps to one or two letters would still
+	 * make eight), is rejected.
 	 */
 	@Property(seed = "20261126", tries = 3000)
 	void anyCharacterOutsideAlphabetSpaceAndDashIsRejected(@ForAll("codes") String code,
@@ -129,7 +132,8 @@ class NormaliserPropertiesTest {
 		}
 		catch (JacksonException ex) {
 			Statistics.collect("rejected");
-			return; // answered 400 malformed-request; any other exception fails the property
+			return; // answered 400 malformed-request; any other exception fails the
+					// property
 		}
 		Statistics.collect("parsed");
 		JsonNode tree = PLAIN_JSON.readTree(body);
@@ -174,19 +178,19 @@ class NormaliserPropertiesTest {
 	/** Any character a code may not hold, with look-alikes drawn often. */
 	@Provide
 	Arbitrary<Character> foreignCharacters() {
-		return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.chars().all()),
-				Tuple.of(2, Arbitraries.of(LOOK_ALIKES)))
+		return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.chars().all()), Tuple.of(2, Arbitraries.of(LOOK_ALIKES)))
 			.filter((c) -> ALLOWED.indexOf(c) < 0);
 	}
 
-	/** How a person may type a code: any case, spaces and dashes between, blanks around. */
+	/**
+	 * How a person may type a code: any case, spaces and dashes between, blanks around.
+	 */
 	@Provide
 	Arbitrary<Typed> typedCodes() {
 		Arbitrary<String> separator = Arbitraries.of("", "", " ", "-", "--", " - ", "  ");
 		Arbitrary<String> edge = Arbitraries.of("", " ", "\t", "\n", " \t ", "\u2003");
 		return Combinators
-			.combine(separator.list().ofSize(CouponCode.LENGTH - 1), Arbitraries.integers().between(0, 255), edge,
-					edge)
+			.combine(separator.list().ofSize(CouponCode.LENGTH - 1), Arbitraries.integers().between(0, 255), edge, edge)
 			.as(Typed::new);
 	}
 
@@ -200,14 +204,16 @@ class NormaliserPropertiesTest {
 					.as((code, c, at) -> code.substring(0, at) + c + code.substring(at)));
 	}
 
-	/** Random text, token soup, and JSON objects with right and wrong fields and types. */
+	/**
+	 * Random text, token soup, and JSON objects with right and wrong fields and types.
+	 */
 	@Provide
 	Arbitrary<String> redeemBodies() {
 		Arbitrary<String> tokens = Arbitraries
 			.of("{", "}", "[", "]", ":", ",", "\"code\"", "\"reference\"", "\"refrence\"", "\"x\"", "null", "true",
-					"false", "0", "-1", "1.5", "1e400", "99999999999999999999", "\"AB2C4XYZ\"", "\"\"",
-					"\"\\u0000\"", "\"\\uD800\"", "\"\\x\"", "\"\u017F\"", " ", "\n", "\"", "\\", "/*", "*/", "NaN",
-					"'a'", "\uFEFF", "\u0000")
+					"false", "0", "-1", "1.5", "1e400", "99999999999999999999", "\"AB2C4XYZ\"", "\"\"", "\"\\u0000\"",
+					"\"\\uD800\"", "\"\\x\"", "\"\u017F\"", " ", "\n", "\"", "\\", "/*", "*/", "NaN", "'a'", "\uFEFF",
+					"\u0000")
 			.list()
 			.ofMaxSize(24)
 			.map((list) -> String.join("", list));
@@ -216,8 +222,7 @@ class NormaliserPropertiesTest {
 	}
 
 	private Arbitrary<String> jsonObjects() {
-		Arbitrary<String> key = Arbitraries.of("code", "reference", "code", "reference", "refrence", "Code", "",
-				"x");
+		Arbitrary<String> key = Arbitraries.of("code", "reference", "code", "reference", "refrence", "Code", "", "x");
 		Arbitrary<String> member = Combinators.combine(key, jsonValues(2))
 			.as((name, value) -> "\"" + name + "\":" + value);
 		return member.list().ofMaxSize(4).map((members) -> "{" + String.join(",", members) + "}");
@@ -234,17 +239,14 @@ class NormaliserPropertiesTest {
 		Arbitrary<String> arrays = jsonValues(depth - 1).list()
 			.ofMaxSize(3)
 			.map((values) -> "[" + String.join(",", values) + "]");
-		Arbitrary<String> objects = jsonValues(depth - 1).list()
-			.ofMaxSize(3)
-			.map((values) -> {
-				StringBuilder object = new StringBuilder("{");
-				for (int i = 0; i < values.size(); i++) {
-					object.append((i > 0) ? "," : "").append("\"k").append(i).append("\":").append(values.get(i));
-				}
-				return object.append('}').toString();
-			});
-		return Arbitraries.frequencyOf(Tuple.of(6, scalars), Tuple.of(1, arrays),
-				Tuple.of(1, objects));
+		Arbitrary<String> objects = jsonValues(depth - 1).list().ofMaxSize(3).map((values) -> {
+			StringBuilder object = new StringBuilder("{");
+			for (int i = 0; i < values.size(); i++) {
+				object.append((i > 0) ? "," : "").append("\"k").append(i).append("\":").append(values.get(i));
+			}
+			return object.append('}').toString();
+		});
+		return Arbitraries.frequencyOf(Tuple.of(6, scalars), Tuple.of(1, arrays), Tuple.of(1, objects));
 	}
 
 	private static String jsonString(String text) {
@@ -301,8 +303,8 @@ class NormaliserPropertiesTest {
 	}
 
 	/**
-	 * A way of typing a code: a separator after each of its first seven characters, a
-	 * bit mask of the characters typed in lower case, and blanks before and after.
+	 * A way of typing a code: a separator after each of its first seven characters, a bit
+	 * mask of the characters typed in lower case, and blanks before and after.
 	 */
 	record Typed(List<String> separators, int lowerCaseMask, String before, String after) {
 

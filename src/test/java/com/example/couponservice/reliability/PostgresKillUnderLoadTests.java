@@ -79,7 +79,10 @@ class PostgresKillUnderLoadTests {
 						acknowledged.add(code);
 					}
 					else if (response.statusCode() == 503
-							&& response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")
+							&& response.headers()
+								.firstValue("Content-Type")
+								.orElse("")
+								.startsWith("application/problem+json")
 							&& response.body().contains("/problems/service-unavailable")) {
 						unavailable.incrementAndGet();
 						slowest503.accumulateAndGet(millis, Math::max);
@@ -107,7 +110,8 @@ class PostgresKillUnderLoadTests {
 		assertHealth(base, 200);
 
 		JdbcClient jdbc = JdbcClient.create(this.postgres.dataSource(this.database));
-		Set<String> used = Set.copyOf(jdbc.sql("SELECT code FROM coupon WHERE status = 'USED'").query(String.class).list());
+		Set<String> used = Set
+			.copyOf(jdbc.sql("SELECT code FROM coupon WHERE status = 'USED'").query(String.class).list());
 		System.out.printf(
 				"kill under load: %d requests, %d answered 200, %d answered 503 (slowest %d ms), %d other; "
 						+ "%d redemptions in the database; %d 503s after the restart began%n",
@@ -138,8 +142,10 @@ class PostgresKillUnderLoadTests {
 		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
 		int last;
 		do {
-			last = this.http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
-					HttpResponse.BodyHandlers.discarding()).statusCode();
+			last = this.http
+				.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).build(),
+						HttpResponse.BodyHandlers.discarding())
+				.statusCode();
 		}
 		while (last != status && System.nanoTime() < deadline);
 		assertThat(last).isEqualTo(status);

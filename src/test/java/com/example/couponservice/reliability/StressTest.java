@@ -40,13 +40,13 @@ import static com.example.couponservice.support.Scrapes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A bounded burst of mixed traffic against one running server: 8 clients, each doing
- * a fixed number of generations (single and bulk), redemptions (with and without a
+ * A bounded burst of mixed traffic against one running server: 8 clients, each doing a
+ * fixed number of generations (single and bulk), redemptions (with and without a
  * reference, repeats, and a hot set of codes every client fights over) and status
- * lookups. Afterwards the global invariants must hold: generated codes are distinct,
- * no code was redeemed first twice, every redeemed code is USED, and the counters on
- * /actuator/prometheus moved by exactly what the clients saw. Throughput is printed,
- * not asserted.
+ * lookups. Afterwards the global invariants must hold: generated codes are distinct, no
+ * code was redeemed first twice, every redeemed code is USED, and the counters on
+ * /actuator/prometheus moved by exactly what the clients saw. Throughput is printed, not
+ * asserted.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000" })
@@ -76,7 +76,10 @@ class StressTest {
 	/** Codes any redemption answered 200 for. */
 	private final Queue<String> redeemed = new ConcurrentLinkedQueue<>();
 
-	/** What the clients saw, keyed like the counters' tags ("redeem:conflict", "status:used"). */
+	/**
+	 * What the clients saw, keyed like the counters' tags ("redeem:conflict",
+	 * "status:used").
+	 */
 	private final Map<String, AtomicLong> seen = new ConcurrentHashMap<>();
 
 	private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
@@ -123,7 +126,8 @@ class StressTest {
 		all.addAll(this.generated);
 		assertThat(new HashSet<>(all)).as("distinct generated codes").hasSameSizeAs(all);
 		assertThat(this.firstRedemptions.values()).as("first redemptions per code").allMatch((n) -> n.get() == 1);
-		assertThat(this.firstRedemptions).as("every hot code was redeemed once").containsKeys(hot.toArray(String[]::new));
+		assertThat(this.firstRedemptions).as("every hot code was redeemed once")
+			.containsKeys(hot.toArray(String[]::new));
 		assertThat(count("redeem:conflict")).as("deliberate conflicts happened").isPositive();
 		assertThat(count("redeem:already_redeemed")).as("safe repeats happened").isPositive();
 

@@ -36,32 +36,45 @@ class AdminTokenTest {
 	void generationNeedsTheBearerToken() {
 		assertUnauthorized(this.mvc.post().uri("/generate-coupon").exchange());
 		assertUnauthorized(this.mvc.post().uri("/generate-coupon").header("Authorization", "Bearer wrong").exchange());
-		assertUnauthorized(this.mvc.post().uri("/generate-coupon").header("Authorization", "Basic Zm9vOmJhcg==")
-			.exchange());
+		assertUnauthorized(
+				this.mvc.post().uri("/generate-coupon").header("Authorization", "Basic Zm9vOmJhcg==").exchange());
 		assertUnauthorized(this.mvc.post().uri("/generate-coupon").header("Authorization", TOKEN + "x").exchange());
 		assertThat(this.mvc.post().uri("/generate-coupon").header("Authorization", TOKEN))
 			.hasStatus(HttpStatus.CREATED);
-		assertThat(this.mvc.post().uri("/generate-coupon").header("Authorization", "bearer  correct-horse-battery-staple "))
-			.hasStatus(HttpStatus.CREATED);
+		assertThat(this.mvc.post()
+			.uri("/generate-coupon")
+			.header("Authorization", "bearer  correct-horse-battery-staple ")).hasStatus(HttpStatus.CREATED);
 	}
 
 	@Test
 	void everyAdminEndpointNeedsTheToken() {
-		assertUnauthorized(this.mvc.post().uri("/generate-coupons").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"count\":2}").exchange());
-		assertUnauthorized(this.mvc.post().uri("/void-coupon").contentType(MediaType.APPLICATION_JSON)
-			.content("{\"code\":\"ZZZZZZZZ\"}").exchange());
+		assertUnauthorized(this.mvc.post()
+			.uri("/generate-coupons")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"count\":2}")
+			.exchange());
+		assertUnauthorized(this.mvc.post()
+			.uri("/void-coupon")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"code\":\"ZZZZZZZZ\"}")
+			.exchange());
 		assertUnauthorized(this.mvc.get().uri("/campaigns/spring/stats").exchange());
 		assertUnauthorized(this.mvc.post().uri("/generate-coupon;x=y").exchange());
-		assertThat(this.mvc.post().uri("/generate-coupons").header("Authorization", TOKEN)
-			.contentType(MediaType.APPLICATION_JSON).content("{\"count\":2}")).hasStatus(HttpStatus.CREATED);
-		assertThat(this.mvc.get().uri("/campaigns/spring/stats").header("Authorization", TOKEN)).hasStatus(HttpStatus.OK);
+		assertThat(this.mvc.post()
+			.uri("/generate-coupons")
+			.header("Authorization", TOKEN)
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"count\":2}")).hasStatus(HttpStatus.CREATED);
+		assertThat(this.mvc.get().uri("/campaigns/spring/stats").header("Authorization", TOKEN))
+			.hasStatus(HttpStatus.OK);
 	}
 
 	@Test
 	void redemptionAndStatusStayOpen() {
 		assertThat(this.mvc.get().uri("/coupon-status").param("code", "ZZZZZZZZ")).hasStatus(HttpStatus.OK);
-		assertThat(this.mvc.post().uri("/redeem-coupon").contentType(MediaType.APPLICATION_JSON)
+		assertThat(this.mvc.post()
+			.uri("/redeem-coupon")
+			.contentType(MediaType.APPLICATION_JSON)
 			.content("{\"code\":\"ZZZZZZZZ\"}")).hasStatus(HttpStatus.NOT_FOUND);
 	}
 
@@ -80,11 +93,12 @@ class AdminTokenTest {
 
 	@Test
 	void theProdProfileRefusesToStartWithoutAToken() {
-		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(CouponServiceApplication.class)
-			.profiles("prod")
-			.properties("server.port=0", "coupon.security.admin-token=")
-			.run()
-			.close()).withStackTraceContaining("coupon.security.admin-token");
+		assertThatException()
+			.isThrownBy(() -> new SpringApplicationBuilder(CouponServiceApplication.class).profiles("prod")
+				.properties("server.port=0", "coupon.security.admin-token=")
+				.run()
+				.close())
+			.withStackTraceContaining("coupon.security.admin-token");
 	}
 
 }

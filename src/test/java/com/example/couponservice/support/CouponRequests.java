@@ -27,7 +27,10 @@ public final class CouponRequests {
 		return Objects.requireNonNull(generated).get("code").asString();
 	}
 
-	/** {@code POST /redeem-coupon} of {@code code} with {@code reference}; nothing asserted. */
+	/**
+	 * {@code POST /redeem-coupon} of {@code code} with {@code reference}; nothing
+	 * asserted.
+	 */
 	public static RestTestClient.ResponseSpec redeem(RestTestClient client, String code, String reference) {
 		return client.post()
 			.uri("/redeem-coupon")

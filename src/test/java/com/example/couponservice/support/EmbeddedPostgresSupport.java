@@ -26,14 +26,14 @@ import com.example.couponservice.CouponServiceApplication;
  * A real PostgreSQL server for tests, from zonky's embedded binaries, so tests need
  * neither Docker nor an installed database.
  * <p>
- * {@link #shared()} is one server per JVM, started on first use and stopped when the
- * JVM exits; each test class takes its own {@link #createDatabase() fresh database} in
- * it, so classes never see each other's rows. A test that needs to take the database
- * away ({@link #stop()}, then {@link #start()}) uses a {@link #startDedicated()
- * dedicated} server instead, so it does not pull the floor from under other classes'
- * cached application contexts. A restarted server listens on the same port and keeps
- * its data directory, as a real database restart does, so connection pools pointed at
- * it reconnect by themselves.
+ * {@link #shared()} is one server per JVM, started on first use and stopped when the JVM
+ * exits; each test class takes its own {@link #createDatabase() fresh database} in it, so
+ * classes never see each other's rows. A test that needs to take the database away
+ * ({@link #stop()}, then {@link #start()}) uses a {@link #startDedicated() dedicated}
+ * server instead, so it does not pull the floor from under other classes' cached
+ * application contexts. A restarted server listens on the same port and keeps its data
+ * directory, as a real database restart does, so connection pools pointed at it reconnect
+ * by themselves.
  * <p>
  * As root (containers, CI images) zonky runs the server through {@code unshare -U},
  * because PostgreSQL refuses to run as root.
@@ -49,8 +49,7 @@ public final class EmbeddedPostgresSupport implements AutoCloseable {
 
 	private int port;
 
-	@Nullable
-	private EmbeddedPostgres server;
+	@Nullable private EmbeddedPostgres server;
 
 	private EmbeddedPostgresSupport() {
 		try {
@@ -130,7 +129,8 @@ public final class EmbeddedPostgresSupport implements AutoCloseable {
 				.orElseThrow(() -> new IllegalStateException("no postmaster process " + pid));
 			postmaster.destroyForcibly();
 			postmaster.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-			// Releases zonky's lock on the data directory; its "pg_ctl stop" finds no server.
+			// Releases zonky's lock on the data directory; its "pg_ctl stop" finds no
+			// server.
 			this.server.close();
 		}
 		catch (IOException ex) {
@@ -174,8 +174,8 @@ public final class EmbeddedPostgresSupport implements AutoCloseable {
 	}
 
 	/**
-	 * Point a Spring Boot test's DataSource (and Flyway) at {@code database}, for use
-	 * in a {@code @DynamicPropertySource} method.
+	 * Point a Spring Boot test's DataSource (and Flyway) at {@code database}, for use in
+	 * a {@code @DynamicPropertySource} method.
 	 */
 	public void registerDataSource(DynamicPropertyRegistry registry, String database) {
 		registry.add("spring.datasource.url", () -> jdbcUrl(database));

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A minimal HTTP/1.1 client over a plain socket, for what {@code java.net.http} cannot
- * do on Java 17: bind the client to a chosen loopback address (every 127.x.y.z is this
+ * A minimal HTTP/1.1 client over a plain socket, for what {@code java.net.http} cannot do
+ * on Java 17: bind the client to a chosen loopback address (every 127.x.y.z is this
  * machine on Linux), and send requests byte for byte as given.
  */
 public final class RawHttp {

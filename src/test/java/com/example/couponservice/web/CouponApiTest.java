@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The HTTP contract of every endpoint, end to end through filters, controller, service
  * and store. Rate limits are raised here; their own tests live in the ratelimit package.
  */
-@SpringBootTest(properties = { "coupon.rate-limit.redeem.capacity=1000000",
-		"coupon.rate-limit.status.capacity=1000000" })
+@SpringBootTest(
+		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000" })
 @AutoConfigureMockMvc
 @Import(TestClockConfiguration.class)
 class CouponApiTest {
@@ -129,7 +129,10 @@ class CouponApiTest {
 
 	@Test
 	void redeemWithTheWrongContentTypeIs415() {
-		assertProblem(this.mvc.post().uri("/redeem-coupon").contentType(MediaType.TEXT_PLAIN).content("{\"code\":\"x\"}")
+		assertProblem(this.mvc.post()
+			.uri("/redeem-coupon")
+			.contentType(MediaType.TEXT_PLAIN)
+			.content("{\"code\":\"x\"}")
 			.exchange(), 415, "unsupported-media-type");
 		assertProblem(this.mvc.post().uri("/redeem-coupon").content("{\"code\":\"x\"}").exchange(), 415,
 				"unsupported-media-type");
@@ -143,9 +146,12 @@ class CouponApiTest {
 
 	@Test
 	void aCompressedBodyIs415() {
-		assertProblem(this.mvc.post().uri("/redeem-coupon").contentType(MediaType.APPLICATION_JSON)
-			.header("Content-Encoding", "gzip").content("{\"code\":\"AAAAAAAA\"}").exchange(), 415,
-				"unsupported-media-type");
+		assertProblem(this.mvc.post()
+			.uri("/redeem-coupon")
+			.contentType(MediaType.APPLICATION_JSON)
+			.header("Content-Encoding", "gzip")
+			.content("{\"code\":\"AAAAAAAA\"}")
+			.exchange(), 415, "unsupported-media-type");
 	}
 
 	@Test

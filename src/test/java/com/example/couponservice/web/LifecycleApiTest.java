@@ -22,8 +22,8 @@ import static com.example.couponservice.web.CouponApiTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Safe repeat redemption, expiry, campaigns, bulk generation and void over HTTP. */
-@SpringBootTest(properties = { "coupon.rate-limit.redeem.capacity=1000000",
-		"coupon.rate-limit.status.capacity=1000000" })
+@SpringBootTest(
+		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000" })
 @AutoConfigureMockMvc
 @Import(TestClockConfiguration.class)
 class LifecycleApiTest {
@@ -70,16 +70,25 @@ class LifecycleApiTest {
 	@Test
 	void theIdempotencyKeyHeaderStandsInForTheReference() {
 		String code = generate("{}");
-		assertThat(this.mvc.post().uri("/redeem-coupon").header("Idempotency-Key", "cart-7")
-			.contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\"}")).bodyJson()
-			.extractingPath("$.alreadyRedeemed").isEqualTo(false);
+		assertThat(this.mvc.post()
+			.uri("/redeem-coupon")
+			.header("Idempotency-Key", "cart-7")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"code\":\"" + code + "\"}")).bodyJson().extractingPath("$.alreadyRedeemed").isEqualTo(false);
 		assertThat(post("/redeem-coupon", "{\"code\":\"" + code + "\",\"reference\":\"cart-7\"}")).bodyJson()
-			.extractingPath("$.alreadyRedeemed").isEqualTo(true);
-		assertProblem(this.mvc.post().uri("/redeem-coupon").header("Idempotency-Key", "cart-8")
-			.contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\"}").exchange(), 409,
-				"coupon-already-redeemed");
-		MvcTestResult mismatch = this.mvc.post().uri("/redeem-coupon").header("Idempotency-Key", "a")
-			.contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\",\"reference\":\"b\"}")
+			.extractingPath("$.alreadyRedeemed")
+			.isEqualTo(true);
+		assertProblem(this.mvc.post()
+			.uri("/redeem-coupon")
+			.header("Idempotency-Key", "cart-8")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"code\":\"" + code + "\"}")
+			.exchange(), 409, "coupon-already-redeemed");
+		MvcTestResult mismatch = this.mvc.post()
+			.uri("/redeem-coupon")
+			.header("Idempotency-Key", "a")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"code\":\"" + code + "\",\"reference\":\"b\"}")
 			.exchange();
 		assertProblem(mismatch, 400, "invalid-field");
 		assertThat(mismatch).bodyJson().extractingPath("$.field").isEqualTo("reference");
@@ -88,7 +97,8 @@ class LifecycleApiTest {
 	@Test
 	void anInvalidReferenceIs400NamingTheField() {
 		String code = generate("{}");
-		MvcTestResult result = post("/redeem-coupon", "{\"code\":\"" + code + "\",\"reference\":\"" + "r".repeat(65) + "\"}");
+		MvcTestResult result = post("/redeem-coupon",
+				"{\"code\":\"" + code + "\",\"reference\":\"" + "r".repeat(65) + "\"}");
 		assertProblem(result, 400, "invalid-field");
 		assertThat(result).bodyJson().extractingPath("$.field").isEqualTo("reference");
 		assertThat(status(code)).bodyJson().extractingPath("$.status").isEqualTo("UNUSED");
@@ -146,8 +156,12 @@ class LifecycleApiTest {
 		assertThat(json).bodyJson().extractingPath("$.count").isEqualTo(3);
 		assertThat(json).bodyJson().extractingPath("$.codes").asArray().hasSize(3).doesNotHaveDuplicates();
 
-		MvcTestResult csv = this.mvc.post().uri("/generate-coupons").accept("text/csv")
-			.contentType(MediaType.APPLICATION_JSON).content("{\"count\":4,\"campaign\":\"bulk-csv\"}").exchange();
+		MvcTestResult csv = this.mvc.post()
+			.uri("/generate-coupons")
+			.accept("text/csv")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"count\":4,\"campaign\":\"bulk-csv\"}")
+			.exchange();
 		assertThat(csv).hasStatus(HttpStatus.CREATED).hasContentTypeCompatibleWith("text/csv");
 		List<String> lines = csv.getResponse().getContentAsString().lines().toList();
 		assertThat(lines).hasSize(5).first().isEqualTo("code");
@@ -208,8 +222,8 @@ class LifecycleApiTest {
 		String code = generate("{}");
 		assertThat(post("/generate-coupon", "")).hasStatus(HttpStatus.CREATED);
 		assertThat(post("/redeem-coupon", "{\"code\":\"" + code + "\"}")).bodyJson()
-			.isStrictlyEqualTo("{\"message\":\"Coupon redeemed successfully\",\"code\":\"" + code + "\",\"redeemedAt\":\""
-					+ this.clock.instant() + "\",\"alreadyRedeemed\":false}");
+			.isStrictlyEqualTo("{\"message\":\"Coupon redeemed successfully\",\"code\":\"" + code
+					+ "\",\"redeemedAt\":\"" + this.clock.instant() + "\",\"alreadyRedeemed\":false}");
 		assertThat(post("/redeem-coupon", "{\"code\":\"" + code + "\"}")).hasStatus(HttpStatus.OK);
 	}
 

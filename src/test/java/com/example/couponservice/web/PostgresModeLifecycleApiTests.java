@@ -6,7 +6,10 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import com.example.couponservice.support.EmbeddedPostgresSupport;
 
-/** The same contract as {@link LifecycleApiTest}, in the {@code postgres} profile on a real PostgreSQL. */
+/**
+ * The same contract as {@link LifecycleApiTest}, in the {@code postgres} profile on a
+ * real PostgreSQL.
+ */
 @ActiveProfiles("postgres")
 class PostgresModeLifecycleApiTests extends LifecycleApiTest {
 

@@ -39,12 +39,13 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Every state change is a single statement whose {@code WHERE} clause is the rule
  * ({@code status = 'UNUSED'}, not expired), so concurrent redemptions of one code are
- * serialised by the row lock and exactly one of them changes the row; the others see
- * no row and the service reads why. Nothing is read before it is written.
+ * serialised by the row lock and exactly one of them changes the row; the others see no
+ * row and the service reads why. Nothing is read before it is written.
  * <p>
- * There is no cap on the number of coupons here ({@link com.example.couponservice.coupon.StoreFullException}
- * is for the in-memory store): the database's disk is the limit, and running out of it
- * is a {@link DataAccessException} like any other database failure.
+ * There is no cap on the number of coupons here
+ * ({@link com.example.couponservice.coupon.StoreFullException} is for the in-memory
+ * store): the database's disk is the limit, and running out of it is a
+ * {@link DataAccessException} like any other database failure.
  * <p>
  * Every database failure is a {@link DataAccessException}, including the transaction
  * manager's own "cannot open a connection" and "cannot commit", so the web layer can
@@ -69,10 +70,10 @@ class JdbcCouponStore implements CouponStore {
 			""";
 
 	/**
-	 * Arrays instead of a JDBC batch: one statement per chunk, with the codes that
-	 * went in coming back, measured about four times faster than
-	 * {@code batchUpdate} for 10,000 rows. Timestamps travel as {@link #TIMESTAMPTZ}
-	 * text in UTC, so no time zone of the JVM or the session is involved.
+	 * Arrays instead of a JDBC batch: one statement per chunk, with the codes that went
+	 * in coming back, measured about four times faster than {@code batchUpdate} for
+	 * 10,000 rows. Timestamps travel as {@link #TIMESTAMPTZ} text in UTC, so no time zone
+	 * of the JVM or the session is involved.
 	 */
 	private static final String INSERT_ALL = """
 			INSERT INTO coupon (code, status, created_at, expires_at, campaign, metadata)
@@ -96,7 +97,9 @@ class JdbcCouponStore implements CouponStore {
 			WHERE code = :code AND status = 'UNUSED'
 			RETURNING\s""" + COLUMNS;
 
-	/** The status a lookup reports: EXPIRED is computed, exactly as Coupon.statusAt does. */
+	/**
+	 * The status a lookup reports: EXPIRED is computed, exactly as Coupon.statusAt does.
+	 */
 	private static final String STATUS_AT_NOW = """
 			CASE WHEN status = 'UNUSED' AND expires_at <= :now THEN 'EXPIRED' ELSE status END""";
 
@@ -149,9 +152,9 @@ class JdbcCouponStore implements CouponStore {
 	}
 
 	/**
-	 * Inserts chunk by chunk in one transaction. A taken code does not stop the
-	 * inserts, so the caller learns every taken code of the batch at once; then the
-	 * transaction is rolled back and nothing of the batch stays.
+	 * Inserts chunk by chunk in one transaction. A taken code does not stop the inserts,
+	 * so the caller learns every taken code of the batch at once; then the transaction is
+	 * rolled back and nothing of the batch stays.
 	 */
 	@Override
 	public List<String> insertAll(List<Coupon> coupons) {
@@ -162,7 +165,8 @@ class JdbcCouponStore implements CouponStore {
 			List<String> taken = this.transactions.execute((status) -> {
 				List<String> notInserted = new ArrayList<>();
 				for (int from = 0; from < coupons.size(); from += INSERT_CHUNK) {
-					notInserted.addAll(insertChunk(coupons.subList(from, Math.min(from + INSERT_CHUNK, coupons.size()))));
+					notInserted
+						.addAll(insertChunk(coupons.subList(from, Math.min(from + INSERT_CHUNK, coupons.size()))));
 				}
 				if (!notInserted.isEmpty()) {
 					status.setRollbackOnly();
@@ -246,19 +250,18 @@ class JdbcCouponStore implements CouponStore {
 				counts.put(status, 0L);
 			}
 		}
-		JdbcClient.StatementSpec count = (campaign != null)
-				? this.jdbc.sql(COUNT_CAMPAIGN).param("campaign", campaign) : this.jdbc.sql(COUNT_ALL);
-		count.param("now", timestamp(now))
-			.query((rs) -> {
-				counts.put(CouponStatus.valueOf(rs.getString("status")), rs.getLong("count"));
-			});
+		JdbcClient.StatementSpec count = (campaign != null) ? this.jdbc.sql(COUNT_CAMPAIGN).param("campaign", campaign)
+				: this.jdbc.sql(COUNT_ALL);
+		count.param("now", timestamp(now)).query((rs) -> {
+			counts.put(CouponStatus.valueOf(rs.getString("status")), rs.getLong("count"));
+		});
 		return counts;
 	}
 
 	private Coupon toCoupon(ResultSet rs, int row) throws SQLException {
-		return new Coupon(rs.getString("code"), CouponStatus.valueOf(rs.getString("status")),
-				instant(rs, "created_at"), instant(rs, "expires_at"), instant(rs, "redeemed_at"),
-				instant(rs, "voided_at"), rs.getString("reference"), rs.getString("campaign"),
+		return new Coupon(rs.getString("code"), CouponStatus.valueOf(rs.getString("status")), instant(rs, "created_at"),
+				instant(rs, "expires_at"), instant(rs, "redeemed_at"), instant(rs, "voided_at"),
+				rs.getString("reference"), rs.getString("campaign"),
 				this.json.readValue(rs.getString("metadata"), METADATA));
 	}
 
@@ -266,13 +269,11 @@ class JdbcCouponStore implements CouponStore {
 		return metadata.isEmpty() ? "{}" : this.json.writeValueAsString(metadata);
 	}
 
-	@Nullable
-	private static OffsetDateTime timestamp(@Nullable Instant instant) {
+	@Nullable private static OffsetDateTime timestamp(@Nullable Instant instant) {
 		return (instant != null) ? instant.atOffset(ZoneOffset.UTC) : null;
 	}
 
-	@Nullable
-	private static Instant instant(ResultSet rs, String column) throws SQLException {
+	@Nullable private static Instant instant(ResultSet rs, String column) throws SQLException {
 		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
 		return (value != null) ? value.toInstant() : null;
 	}

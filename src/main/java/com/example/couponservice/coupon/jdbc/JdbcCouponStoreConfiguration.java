@@ -9,10 +9,10 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The PostgreSQL store replaces the in-memory one under the {@code postgres} profile.
- * The connection pool, the transaction manager (a {@code JdbcTransactionManager}, so
- * commit failures are {@code DataAccessException}s too) and the Flyway migration of
- * the {@code coupon} table all come from Boot's auto-configuration, which
+ * The PostgreSQL store replaces the in-memory one under the {@code postgres} profile. The
+ * connection pool, the transaction manager (a {@code JdbcTransactionManager}, so commit
+ * failures are {@code DataAccessException}s too) and the Flyway migration of the
+ * {@code coupon} table all come from Boot's auto-configuration, which
  * {@code application-postgres.properties} switches back on.
  */
 @Configuration(proxyBeanMethods = false)

@@ -30,9 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Stores the largest bulk request (10,000 coupons) through {@code insertAll} a few
- * times and logs how long each took, for comparing insert strategies. Only the result
- * is asserted, never the time: run it alone with
+ * Stores the largest bulk request (10,000 coupons) through {@code insertAll} a few times
+ * and logs how long each took, for comparing insert strategies. Only the result is
+ * asserted, never the time: run it alone with
  * {@code ./mvnw -o -q test -Dtest=JdbcCouponStoreBulkInsertTest} and read the log.
  */
 class JdbcCouponStoreBulkInsertTest {

@@ -70,8 +70,8 @@ class JdbcCouponStoreContractTest extends CouponStoreContractTest {
 		CouponStore store = createStore();
 		store.insert(Coupon.fresh("ABCD2345", NOW, null, null, Map.of()));
 
-		assertThatExceptionOfType(DataIntegrityViolationException.class).isThrownBy(
-				() -> JdbcClient.create(dataSource).sql("UPDATE coupon SET status = 'USED'").update());
+		assertThatExceptionOfType(DataIntegrityViolationException.class)
+			.isThrownBy(() -> JdbcClient.create(dataSource).sql("UPDATE coupon SET status = 'USED'").update());
 	}
 
 	@Test
@@ -79,8 +79,8 @@ class JdbcCouponStoreContractTest extends CouponStoreContractTest {
 		CouponStore store = createStore();
 		store.insert(Coupon.fresh("ABCD2345", NOW, null, null, Map.of()));
 
-		assertThatExceptionOfType(DataIntegrityViolationException.class).isThrownBy(
-				() -> JdbcClient.create(dataSource).sql("UPDATE coupon SET reference = 'order-1'").update());
+		assertThatExceptionOfType(DataIntegrityViolationException.class)
+			.isThrownBy(() -> JdbcClient.create(dataSource).sql("UPDATE coupon SET reference = 'order-1'").update());
 	}
 
 	@Test

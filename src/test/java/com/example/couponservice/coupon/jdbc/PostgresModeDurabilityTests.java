@@ -46,20 +46,26 @@ class PostgresModeDurabilityTests {
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.status").isEqualTo("USED")
-				.jsonPath("$.redeemedAt").isEqualTo(redeemedAt)
-				.jsonPath("$.campaign").isEqualTo("durable");
+				.jsonPath("$.status")
+				.isEqualTo("USED")
+				.jsonPath("$.redeemedAt")
+				.isEqualTo(redeemedAt)
+				.jsonPath("$.campaign")
+				.isEqualTo("durable");
 			// The stored reference decides that this repeat is a retry of the first.
 			redeem(client, used).expectBody()
-				.jsonPath("$.alreadyRedeemed").isEqualTo(true)
-				.jsonPath("$.redeemedAt").isEqualTo(redeemedAt);
+				.jsonPath("$.alreadyRedeemed")
+				.isEqualTo(true)
+				.jsonPath("$.redeemedAt")
+				.isEqualTo(redeemedAt);
 			client.get()
 				.uri("/coupon-status?code={code}", unused)
 				.exchange()
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.status").isEqualTo("UNUSED");
+				.jsonPath("$.status")
+				.isEqualTo("UNUSED");
 		}
 	}
 

@@ -20,8 +20,8 @@ import com.example.couponservice.support.EmbeddedPostgresSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole service in the {@code postgres} profile over HTTP: Flyway creates the
- * table, and coupons go to and come from PostgreSQL.
+ * The whole service in the {@code postgres} profile over HTTP: Flyway creates the table,
+ * and coupons go to and come from PostgreSQL.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("postgres")
@@ -63,8 +63,10 @@ class PostgresModeEndToEndTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.code").isEqualTo(code)
-			.jsonPath("$.alreadyRedeemed").isEqualTo(false);
+			.jsonPath("$.code")
+			.isEqualTo(code)
+			.jsonPath("$.alreadyRedeemed")
+			.isEqualTo(false);
 
 		this.client.get()
 			.uri("/coupon-status?code={code}", code)
@@ -72,10 +74,14 @@ class PostgresModeEndToEndTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.status").isEqualTo("USED")
-			.jsonPath("$.redeemedAt").isNotEmpty()
-			.jsonPath("$.campaign").isEqualTo("e2e")
-			.jsonPath("$.metadata.channel").isEqualTo("email");
+			.jsonPath("$.status")
+			.isEqualTo("USED")
+			.jsonPath("$.redeemedAt")
+			.isNotEmpty()
+			.jsonPath("$.campaign")
+			.isEqualTo("e2e")
+			.jsonPath("$.metadata.channel")
+			.isEqualTo("email");
 		assertThat(this.jdbc.sql("SELECT status || ' ' || reference FROM coupon WHERE code = ?")
 			.param(code)
 			.query(String.class)
@@ -92,7 +98,8 @@ class PostgresModeEndToEndTests {
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.type").isEqualTo("/problems/coupon-already-redeemed");
+			.jsonPath("$.type")
+			.isEqualTo("/problems/coupon-already-redeemed");
 	}
 
 	@Test
@@ -106,7 +113,8 @@ class PostgresModeEndToEndTests {
 			.expectStatus()
 			.isCreated()
 			.expectBody()
-			.jsonPath("$.count").isEqualTo(250);
+			.jsonPath("$.count")
+			.isEqualTo(250);
 
 		this.client.get()
 			.uri("/campaigns/e2e-bulk/stats")
@@ -114,11 +122,16 @@ class PostgresModeEndToEndTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.total").isEqualTo(250)
-			.jsonPath("$.counts.UNUSED").isEqualTo(250)
-			.jsonPath("$.counts.USED").isEqualTo(0)
-			.jsonPath("$.counts.EXPIRED").isEqualTo(0)
-			.jsonPath("$.counts.VOID").isEqualTo(0);
+			.jsonPath("$.total")
+			.isEqualTo(250)
+			.jsonPath("$.counts.UNUSED")
+			.isEqualTo(250)
+			.jsonPath("$.counts.USED")
+			.isEqualTo(0)
+			.jsonPath("$.counts.EXPIRED")
+			.isEqualTo(0)
+			.jsonPath("$.counts.VOID")
+			.isEqualTo(0);
 	}
 
 	@Test
@@ -129,8 +142,10 @@ class PostgresModeEndToEndTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.status").isEqualTo("UP")
-			.jsonPath("$.components.db.status").isEqualTo("UP");
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.db.status")
+			.isEqualTo("UP");
 	}
 
 	private String generate(String body) {

@@ -28,9 +28,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * PostgreSQL goes away under a running service and comes back: meanwhile every request
- * that needs it fails fast with a 503 problem document and the service reports itself
- * not ready; afterwards it serves again without a restart. The database is a
- * dedicated server, so stopping it does not disturb other test classes.
+ * that needs it fails fast with a 503 problem document and the service reports itself not
+ * ready; afterwards it serves again without a restart. The database is a dedicated
+ * server, so stopping it does not disturb other test classes.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("postgres")
@@ -40,8 +40,8 @@ class PostgresModeOutageTests {
 
 	/**
 	 * The 2 s connection timeout of application-postgres.properties plus a second for a
-	 * slow build machine; without the fail-fast settings a request would hang far
-	 * longer (pgjdbc waits 10 s to connect, Hikari 30 s for a connection).
+	 * slow build machine; without the fail-fast settings a request would hang far longer
+	 * (pgjdbc waits 10 s to connect, Hikari 30 s for a connection).
 	 */
 	private static final Duration FAIL_FAST = Duration.ofSeconds(3);
 
@@ -80,8 +80,10 @@ class PostgresModeOutageTests {
 				.expectStatus()
 				.isEqualTo(503)
 				.expectBody()
-				.jsonPath("$.status").isEqualTo("DOWN")
-				.jsonPath("$.components.db.status").isEqualTo("DOWN");
+				.jsonPath("$.status")
+				.isEqualTo("DOWN")
+				.jsonPath("$.components.db.status")
+				.isEqualTo("DOWN");
 			this.client.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503);
 			// Liveness does not depend on the database: no restart loop while it is down.
 			this.client.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
@@ -99,7 +101,8 @@ class PostgresModeOutageTests {
 				.returnResult()
 				.getStatus()
 				.is2xxSuccessful());
-		// The redemption refused during the outage changed nothing: this one is the first.
+		// The redemption refused during the outage changed nothing: this one is the
+		// first.
 		redeem(code).expectStatus().isOk().expectBody().jsonPath("$.alreadyRedeemed").isEqualTo(false);
 		this.client.get()
 			.uri("/coupon-status?code={code}", unused)
@@ -107,24 +110,27 @@ class PostgresModeOutageTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.status").isEqualTo("UNUSED");
+			.jsonPath("$.status")
+			.isEqualTo("UNUSED");
 		generate();
 	}
 
 	private void assertEveryCouponRequestFailsFastWith503(String code, String unused) {
 		assertFailsFastWith503("redeem", () -> redeem(code));
 		assertFailsFastWith503("status", () -> this.client.get().uri("/coupon-status?code={code}", unused).exchange());
-		assertFailsFastWith503("generate", () -> this.client.post()
-			.uri("/generate-coupon")
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{}")
-			.exchange());
-		assertFailsFastWith503("bulk generate", () -> this.client.post()
-			.uri("/generate-coupons")
-			.contentType(MediaType.APPLICATION_JSON)
-			.accept(MediaType.APPLICATION_JSON)
-			.body("{\"count\":10}")
-			.exchange());
+		assertFailsFastWith503("generate",
+				() -> this.client.post()
+					.uri("/generate-coupon")
+					.contentType(MediaType.APPLICATION_JSON)
+					.body("{}")
+					.exchange());
+		assertFailsFastWith503("bulk generate",
+				() -> this.client.post()
+					.uri("/generate-coupons")
+					.contentType(MediaType.APPLICATION_JSON)
+					.accept(MediaType.APPLICATION_JSON)
+					.body("{\"count\":10}")
+					.exchange());
 	}
 
 	private static void assertFailsFastWith503(String what, Supplier<RestTestClient.ResponseSpec> request) {
@@ -140,7 +146,8 @@ class PostgresModeOutageTests {
 			.expectHeader()
 			.valueEquals(HttpHeaders.RETRY_AFTER, "1")
 			.expectBody()
-			.jsonPath("$.type").isEqualTo("/problems/service-unavailable");
+			.jsonPath("$.type")
+			.isEqualTo("/problems/service-unavailable");
 	}
 
 	private RestTestClient.ResponseSpec redeem(String code) {
