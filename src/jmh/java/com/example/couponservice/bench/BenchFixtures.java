@@ -30,7 +30,7 @@ final class BenchFixtures {
 
 	static CouponProperties defaultProperties() {
 		return new CouponProperties(new CouponProperties.Pool(10_000, 5_000, Duration.ofSeconds(1)),
-				new CouponProperties.Generation(10, BULK_MAX), new CouponProperties.Store(0), null, 4096);
+				new CouponProperties.Generation(10, BULK_MAX), new CouponProperties.Store(0), null);
 	}
 
 	/** A fresh service with an empty, uncapped in-memory store and a full pool. */

@@ -75,7 +75,7 @@ public abstract class CouponServiceBenchmark {
 
 	@Benchmark
 	public Redemption redeemRepeat(Redeemed state, Cursor cursor) {
-		return state.wired.service().redeem(state.codes[cursor.next(state.codes.length)], null);
+		return state.wired.service().redeem(state.codes[cursor.next(state.codes.length)], null, null);
 	}
 
 	@Benchmark
@@ -87,7 +87,7 @@ public abstract class CouponServiceBenchmark {
 		CouponService service = state.wired.service();
 		int from = state.slices.getAndIncrement() * FRESH_BATCH;
 		for (int i = from; i < from + FRESH_BATCH; i++) {
-			blackhole.consume(service.redeem(state.codes[i], null));
+			blackhole.consume(service.redeem(state.codes[i], null, null));
 		}
 	}
 
@@ -159,7 +159,7 @@ public abstract class CouponServiceBenchmark {
 			this.wired = BenchFixtures.newService();
 			this.codes = BenchFixtures.generateCodes(this.wired.service(), STORED);
 			for (String code : this.codes) {
-				this.wired.service().redeem(code, null);
+				this.wired.service().redeem(code, null, null);
 			}
 		}
 

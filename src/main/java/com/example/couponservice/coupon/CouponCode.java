@@ -1,5 +1,7 @@
 package com.example.couponservice.coupon;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The coupon code format: 8 characters of a 32-letter alphabet without the look-alikes I,
  * O, 0 and 1. Each character carries exactly 5 bits, so a code is a 40-bit number and the
@@ -37,7 +39,7 @@ public final class CouponCode {
 	 * @throws InvalidCouponCodeException if what remains is not exactly 8 characters of
 	 * the alphabet
 	 */
-	public static String normalise(String raw) {
+	public static String normalise(@Nullable String raw) {
 		if (raw == null) {
 			throw new InvalidCouponCodeException("code is required");
 		}
@@ -101,7 +103,7 @@ public final class CouponCode {
 	}
 
 	/** The code as it may appear in a log line: first two and last two characters. */
-	public static String mask(String code) {
+	public static String mask(@Nullable String code) {
 		if (code == null || code.length() < LENGTH) {
 			return "********";
 		}

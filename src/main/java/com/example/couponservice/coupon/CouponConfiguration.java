@@ -50,6 +50,11 @@ class CouponConfiguration {
 	}
 
 	@Bean
+	CouponGauges couponGauges(CodePool pool, CouponStore store, Clock clock) {
+		return new CouponGauges(pool, store, clock);
+	}
+
+	@Bean
 	CouponService couponService(CouponStore store, CodePool pool, CodeGenerator generator, CouponMetrics metrics,
 			Clock clock, CouponProperties properties) {
 		return new CouponService(store, pool, generator, metrics, clock, properties);

@@ -3,6 +3,7 @@ package com.example.couponservice.coupon;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,20 +63,25 @@ public class CouponMetrics {
 		this.voided = Counter.builder("coupon.voided").description("Coupons voided").register(registry);
 	}
 
+	/** The counter of {@code key}; every key has one, registered in the constructor. */
+	static <K extends Enum<K>> Counter counter(Map<K, Counter> counters, K key) {
+		return Objects.requireNonNull(counters.get(key), key::name);
+	}
+
 	static String tagValue(Enum<?> value) {
 		return value.name().toLowerCase(Locale.ROOT);
 	}
 
 	void generated(CodePool.Source source, int count) {
-		this.generated.get(source).increment(count);
+		counter(this.generated, source).increment(count);
 	}
 
 	void redemption(RedemptionOutcome outcome) {
-		this.redemptions.get(outcome).increment();
+		counter(this.redemptions, outcome).increment();
 	}
 
 	void statusLookup(StatusLookupResult result) {
-		this.lookups.get(result).increment();
+		counter(this.lookups, result).increment();
 	}
 
 	void collision() {

@@ -21,14 +21,11 @@ import org.springframework.validation.annotation.Validated;
  * @param store the in-memory store
  * @param defaultTtl lifetime given to a coupon generated without {@code expiresAt} or
  * {@code ttl}; unset means coupons never expire
- * @param maxRequestBodySize largest request body accepted, in bytes; larger bodies get
- * 413
  */
 @Validated
 @ConfigurationProperties("coupon")
 public record CouponProperties(@Valid @DefaultValue Pool pool, @Valid @DefaultValue Generation generation,
-		@Valid @DefaultValue Store store, @Nullable Duration defaultTtl,
-		@DefaultValue("4096") @Positive int maxRequestBodySize) {
+		@Valid @DefaultValue Store store, @Nullable Duration defaultTtl) {
 
 	/**
 	 * @param size how many fresh codes the pool holds when full

@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import com.example.couponservice.coupon.CodePool.Candidate;
 import com.example.couponservice.coupon.CodePool.Source;
@@ -31,9 +30,6 @@ import com.example.couponservice.coupon.CouponMetrics.StatusLookupResult;
  * of the {@link CouponStore}.
  */
 public class CouponService {
-
-	/** MDC key under which the web layer puts the caller's address for log lines. */
-	public static final String CLIENT_MDC_KEY = "client.ip";
 
 	private static final Logger logger = LoggerFactory.getLogger(CouponService.class);
 
@@ -227,49 +223,50 @@ public class CouponService {
 	 * other repeat is a conflict and changes nothing.
 	 * @throws InvalidCouponCodeException, InvalidFieldException for bad input
 	 * @throws CouponNotFoundException when no coupon has the code
+	 * @param client the caller's address, for the log line; {@code null} when unknown
 	 * @throws CouponConflictException when it is used by someone else, expired or void
 	 */
-	public Redemption redeem(@Nullable String rawCode, @Nullable String reference) {
+	public Redemption redeem(@Nullable String rawCode, @Nullable String reference, @Nullable String client) {
 		String code;
 		try {
 			code = CouponCode.normalise(rawCode);
 			checkReference(reference);
 		}
 		catch (InvalidCouponCodeException | InvalidFieldException ex) {
-			record(RedemptionOutcome.INVALID, rawCode);
+			record(RedemptionOutcome.INVALID, rawCode, client);
 			throw ex;
 		}
 		Instant now = now();
 		Optional<Coupon> redeemed = this.store.redeem(code, reference, now);
 		if (redeemed.isPresent()) {
-			record(RedemptionOutcome.REDEEMED, code);
+			record(RedemptionOutcome.REDEEMED, code, client);
 			return new Redemption(redeemed.get(), false);
 		}
 		// Nothing changed: read why. A coupon only ever leaves UNUSED, so what we read
 		// now is what blocked the update.
 		Coupon coupon = this.store.find(code).orElse(null);
 		if (coupon == null) {
-			record(RedemptionOutcome.NOT_FOUND, code);
+			record(RedemptionOutcome.NOT_FOUND, code, client);
 			throw new CouponNotFoundException(code);
 		}
 		if (coupon.status() == CouponStatus.USED) {
 			if (Objects.equals(coupon.reference(), reference)) {
-				record(RedemptionOutcome.ALREADY_REDEEMED, code);
+				record(RedemptionOutcome.ALREADY_REDEEMED, code, client);
 				return new Redemption(coupon, true);
 			}
-			record(RedemptionOutcome.CONFLICT, code);
+			record(RedemptionOutcome.CONFLICT, code, client);
 			throw new CouponConflictException(Reason.ALREADY_REDEEMED, code, coupon.redeemedAt(),
 					"coupon " + code + " was already redeemed"
 							+ ((reference != null) ? " with another reference" : " by another caller"));
 		}
 		if (coupon.status() == CouponStatus.VOID) {
-			record(RedemptionOutcome.VOID, code);
+			record(RedemptionOutcome.VOID, code, client);
 			throw new CouponConflictException(Reason.VOID, code, coupon.voidedAt(), "coupon " + code + " is void");
 		}
 		if (!coupon.isExpiredAt(now)) {
 			throw new IllegalStateException("the store refused to redeem an unused, unexpired coupon");
 		}
-		record(RedemptionOutcome.EXPIRED, code);
+		record(RedemptionOutcome.EXPIRED, code, client);
 		throw new CouponConflictException(Reason.EXPIRED, code, coupon.expiresAt(),
 				"coupon " + code + " expired at " + coupon.expiresAt());
 	}
@@ -281,10 +278,9 @@ public class CouponService {
 		}
 	}
 
-	private void record(RedemptionOutcome outcome, @Nullable String code) {
+	private void record(RedemptionOutcome outcome, @Nullable String code, @Nullable String client) {
 		this.metrics.redemption(outcome);
-		logger.info("Redemption {} code={} client={}", CouponMetrics.tagValue(outcome), CouponCode.mask(code),
-				MDC.get(CLIENT_MDC_KEY));
+		logger.info("Redemption {} code={} client={}", CouponMetrics.tagValue(outcome), CouponCode.mask(code), client);
 	}
 
 	/**
@@ -300,23 +296,25 @@ public class CouponService {
 			this.metrics.statusLookup(StatusLookupResult.INVALID);
 			throw ex;
 		}
-		Optional<Coupon> coupon = this.store.find(code);
-		CouponStatus status = coupon.map((found) -> found.statusAt(now())).orElse(CouponStatus.NOT_FOUND);
-		this.metrics.statusLookup(StatusLookupResult.valueOf(status.name()));
-		return new Lookup(code, status, coupon.orElse(null));
+		Coupon coupon = this.store.find(code).orElse(null);
+		CouponStatus status = (coupon != null) ? coupon.statusAt(now()) : null;
+		this.metrics
+			.statusLookup((status != null) ? StatusLookupResult.valueOf(status.name()) : StatusLookupResult.NOT_FOUND);
+		return new Lookup(code, coupon, status);
 	}
 
 	/**
 	 * Void an unused coupon; voiding a void coupon again is a no-op.
 	 * @throws CouponNotFoundException when no coupon has the code
+	 * @param client the caller's address, for the log line; {@code null} when unknown
 	 * @throws CouponConflictException when it is already used
 	 */
-	public Coupon voidCoupon(@Nullable String rawCode) {
+	public Coupon voidCoupon(@Nullable String rawCode, @Nullable String client) {
 		String code = CouponCode.normalise(rawCode);
 		Optional<Coupon> voided = this.store.voidCoupon(code, now());
 		if (voided.isPresent()) {
 			this.metrics.voided();
-			logger.info("Voided coupon code={} client={}", CouponCode.mask(code), MDC.get(CLIENT_MDC_KEY));
+			logger.info("Voided coupon code={} client={}", CouponCode.mask(code), client);
 			return voided.get();
 		}
 		Coupon coupon = this.store.find(code).orElseThrow(() -> new CouponNotFoundException(code));
@@ -341,8 +339,15 @@ public class CouponService {
 	public record Redemption(Coupon coupon, boolean alreadyRedeemed) {
 	}
 
-	/** The answer to a status lookup; {@code coupon} is null when not found. */
-	public record Lookup(String code, CouponStatus status, @Nullable Coupon coupon) {
+	/**
+	 * The answer to a status lookup.
+	 *
+	 * @param code the canonical code looked up
+	 * @param coupon the coupon; {@code null} when no coupon has the code
+	 * @param status the status the coupon has now; {@code null} exactly when
+	 * {@code coupon} is
+	 */
+	public record Lookup(String code, @Nullable Coupon coupon, @Nullable CouponStatus status) {
 	}
 
 }

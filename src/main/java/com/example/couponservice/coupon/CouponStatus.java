@@ -1,12 +1,12 @@
 package com.example.couponservice.coupon;
 
 /**
- * What a status lookup reports. A store holds only {@link #UNUSED}, {@link #USED} and
- * {@link #VOID}; {@link #EXPIRED} is derived from {@code expiresAt} and the clock, and
- * {@link #NOT_FOUND} is the answer for a code no store holds.
+ * The states a coupon can be in. A store holds only {@link #UNUSED}, {@link #USED} and
+ * {@link #VOID}; {@link #EXPIRED} is an unused coupon past its {@code expiresAt}, derived
+ * from the clock when it is read.
  */
 public enum CouponStatus {
 
-	UNUSED, USED, EXPIRED, VOID, NOT_FOUND
+	UNUSED, USED, EXPIRED, VOID
 
 }

@@ -41,10 +41,6 @@ public class InMemoryCouponStore implements CouponStore {
 		this.maxCoupons = maxCoupons;
 	}
 
-	public long getMaxCoupons() {
-		return this.maxCoupons;
-	}
-
 	@Override
 	public boolean insert(Coupon coupon) {
 		reserve(1);
@@ -131,9 +127,7 @@ public class InMemoryCouponStore implements CouponStore {
 		});
 		Map<CouponStatus, Long> result = new EnumMap<>(CouponStatus.class);
 		for (CouponStatus status : CouponStatus.values()) {
-			if (status != CouponStatus.NOT_FOUND) {
-				result.put(status, counts[status.ordinal()]);
-			}
+			result.put(status, counts[status.ordinal()]);
 		}
 		return result;
 	}

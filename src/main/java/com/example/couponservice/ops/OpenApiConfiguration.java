@@ -1,11 +1,13 @@
 package com.example.couponservice.ops;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -19,6 +21,7 @@ import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -26,25 +29,8 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import com.example.couponservice.coupon.web.CouponEndpoint;
 import com.example.couponservice.web.ProblemType;
-
-import static com.example.couponservice.web.ProblemType.BAD_REQUEST;
-import static com.example.couponservice.web.ProblemType.COUPON_ALREADY_REDEEMED;
-import static com.example.couponservice.web.ProblemType.COUPON_EXPIRED;
-import static com.example.couponservice.web.ProblemType.COUPON_NOT_FOUND;
-import static com.example.couponservice.web.ProblemType.COUPON_VOID;
-import static com.example.couponservice.web.ProblemType.INVALID_COUPON_CODE;
-import static com.example.couponservice.web.ProblemType.INVALID_FIELD;
-import static com.example.couponservice.web.ProblemType.MALFORMED_REQUEST;
-import static com.example.couponservice.web.ProblemType.METHOD_NOT_ALLOWED;
-import static com.example.couponservice.web.ProblemType.MISSING_PARAMETER;
-import static com.example.couponservice.web.ProblemType.NOT_ACCEPTABLE;
-import static com.example.couponservice.web.ProblemType.PAYLOAD_TOO_LARGE;
-import static com.example.couponservice.web.ProblemType.RATE_LIMITED;
-import static com.example.couponservice.web.ProblemType.SERVICE_UNAVAILABLE;
-import static com.example.couponservice.web.ProblemType.STORE_FULL;
-import static com.example.couponservice.web.ProblemType.UNAUTHORIZED;
-import static com.example.couponservice.web.ProblemType.UNSUPPORTED_MEDIA_TYPE;
 
 /**
  * The OpenAPI description at /v3/api-docs (Swagger UI at /swagger-ui.html): springdoc
@@ -60,34 +46,9 @@ class OpenApiConfiguration {
 
 	static final String PROBLEM_SCHEMA = "Problem";
 
-	private static final List<ProblemType> BODY_ERRORS = List.of(MALFORMED_REQUEST, PAYLOAD_TOO_LARGE,
-			UNSUPPORTED_MEDIA_TYPE, METHOD_NOT_ALLOWED);
-
-	/** The problems each operation can answer with, besides its success. */
-	private static final Map<String, List<ProblemType>> ERRORS = Map.of("POST /generate-coupon",
-			concat(BODY_ERRORS, INVALID_FIELD, UNAUTHORIZED, SERVICE_UNAVAILABLE, STORE_FULL), "POST /generate-coupons",
-			concat(BODY_ERRORS, INVALID_FIELD, UNAUTHORIZED, NOT_ACCEPTABLE, SERVICE_UNAVAILABLE, STORE_FULL),
-			"POST /redeem-coupon",
-			concat(BODY_ERRORS, INVALID_COUPON_CODE, INVALID_FIELD, COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED,
-					COUPON_EXPIRED, COUPON_VOID, NOT_ACCEPTABLE, RATE_LIMITED, SERVICE_UNAVAILABLE),
-			"GET /coupon-status",
-			List.of(INVALID_COUPON_CODE, MISSING_PARAMETER, BAD_REQUEST, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE,
-					RATE_LIMITED, SERVICE_UNAVAILABLE),
-			"POST /void-coupon",
-			concat(BODY_ERRORS, INVALID_COUPON_CODE, UNAUTHORIZED, COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED,
-					SERVICE_UNAVAILABLE),
-			"GET /campaigns/{campaign}/stats", List.of(INVALID_FIELD, UNAUTHORIZED, SERVICE_UNAVAILABLE));
-
-	private static final List<String> ADMIN = List.of("POST /generate-coupon", "POST /generate-coupons",
-			"POST /void-coupon", "GET /campaigns/{campaign}/stats");
-
-	private static final List<String> RATE_LIMITED_OPERATIONS = List.of("POST /redeem-coupon", "GET /coupon-status");
-
-	private static List<ProblemType> concat(List<ProblemType> base, ProblemType... more) {
-		List<ProblemType> all = new ArrayList<>(base);
-		all.addAll(List.of(more));
-		return all;
-	}
+	/** The operations, by the key {@link #describe} is called with. */
+	private static final Map<String, CouponEndpoint> ENDPOINTS = Arrays.stream(CouponEndpoint.values())
+		.collect(Collectors.toMap((endpoint) -> endpoint.method().name() + " " + endpoint.path(), Function.identity()));
 
 	@Bean
 	OpenAPI couponOpenApi() {
@@ -123,27 +84,27 @@ class OpenApiConfiguration {
 	}
 
 	private void describe(String key, Operation operation) {
-		List<ProblemType> problems = ERRORS.get(key);
-		if (problems == null) {
+		CouponEndpoint endpoint = ENDPOINTS.get(key);
+		if (endpoint == null) {
 			return;
 		}
 		Map<Integer, List<ProblemType>> byStatus = new TreeMap<>();
-		problems.forEach((type) -> byStatus.computeIfAbsent(type.status().value(), (s) -> new ArrayList<>()).add(type));
+		endpoint.problems()
+			.forEach((type) -> byStatus.computeIfAbsent(type.status().value(), (s) -> new ArrayList<>()).add(type));
 		byStatus
 			.forEach((status, types) -> operation.getResponses().addApiResponse(status.toString(), response(types)));
-		if (ADMIN.contains(key)) {
+		if (endpoint.isAdmin()) {
 			operation.addSecurityItem(new SecurityRequirement().addList(ADMIN_SCHEME));
 		}
-		if (RATE_LIMITED_OPERATIONS.contains(key)) {
-			operation.getResponses().values().forEach(OpenApiConfiguration::addRateLimitHeaders);
-			operation.getResponses()
-				.get("429")
+		ApiResponses responses = operation.getResponses();
+		if (endpoint.budget() != null) {
+			responses.values().forEach(OpenApiConfiguration::addRateLimitHeaders);
+			responses.computeIfAbsent("429", (status) -> new ApiResponse())
 				.addHeaderObject("Retry-After", new Header().description("seconds until a request is allowed again")
 					.schema(new IntegerSchema()));
 		}
-		if (key.equals("POST /generate-coupon")) {
-			operation.getResponses()
-				.get("201")
+		if (endpoint == CouponEndpoint.GENERATE) {
+			responses.computeIfAbsent("201", (status) -> new ApiResponse())
 				.addHeaderObject("Location",
 						new Header().description("/coupon-status?code=CODE").schema(new StringSchema()));
 		}
@@ -162,7 +123,7 @@ class OpenApiConfiguration {
 			body.put("title", type.title());
 			body.put("status", type.status().value());
 			body.put("detail", type.description());
-			examples.put(type.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+			examples.put(type.type().getPath().substring("/problems/".length()),
 					new Example().summary(type.title()).value(body));
 		}
 		MediaType problem = new MediaType().schema(new ObjectSchema().$ref("#/components/schemas/" + PROBLEM_SCHEMA))

@@ -4,6 +4,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Turns a client address into its rate-limit key. IPv4 addresses are their own key; IPv6
  * addresses are cut to their network prefix (a /64 by default), since anyone holding a
@@ -40,7 +42,7 @@ class ClientKeys {
 		return prefix.getHostAddress() + "/" + bits;
 	}
 
-	private static InetAddress parseLiteral(String literal) {
+	@Nullable private static InetAddress parseLiteral(String literal) {
 		String withoutZone = (literal.indexOf('%') >= 0) ? literal.substring(0, literal.indexOf('%')) : literal;
 		try {
 			// A literal IP address is parsed, never looked up in DNS.

@@ -3,6 +3,7 @@ package com.example.couponservice.ratelimit;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -11,14 +12,15 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 
+import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
+
 /**
- * Buckets in this process, one Caffeine cache per endpoint: bounded in size and
- * forgetting clients idle for longer than a window, so a flood of addresses cannot
- * exhaust the heap.
+ * Buckets in this process, one Caffeine cache per budget: bounded in size and forgetting
+ * clients idle for longer than a window, so a flood of addresses cannot exhaust the heap.
  */
 class LocalRateLimitBuckets implements RateLimitBuckets {
 
-	private final Map<LimitedEndpoint, Cache<String, ClientBucket>> buckets = new EnumMap<>(LimitedEndpoint.class);
+	private final Map<Budget, Cache<String, ClientBucket>> buckets = new EnumMap<>(Budget.class);
 
 	private final RateLimitProperties properties;
 
@@ -27,8 +29,8 @@ class LocalRateLimitBuckets implements RateLimitBuckets {
 	LocalRateLimitBuckets(RateLimitProperties properties, Clock clock) {
 		this.properties = properties;
 		this.time = new ClockTimeMeter(clock);
-		for (LimitedEndpoint endpoint : LimitedEndpoint.values()) {
-			this.buckets.put(endpoint,
+		for (Budget budget : Budget.values()) {
+			this.buckets.put(budget,
 					Caffeine.newBuilder()
 						.maximumSize(properties.maxTrackedClients())
 						.expireAfterAccess(properties.idleTimeout())
@@ -38,9 +40,10 @@ class LocalRateLimitBuckets implements RateLimitBuckets {
 	}
 
 	@Override
-	public Decision tryConsume(LimitedEndpoint endpoint, String clientKey) {
-		RateLimitProperties.Limit limit = endpoint.limit(this.properties);
-		ClientBucket client = this.buckets.get(endpoint).get(clientKey, (key) -> newBucket(limit));
+	public Decision tryConsume(Budget budget, String clientKey) {
+		RateLimitProperties.Limit limit = this.properties.limit(budget);
+		ClientBucket client = Objects.requireNonNull(this.buckets.get(budget))
+			.get(clientKey, (key) -> newBucket(limit));
 		ConsumptionProbe probe = client.bucket.tryConsumeAndReturnRemaining(1);
 		boolean firstRejection = false;
 		if (probe.isConsumed()) {

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
+
 /**
  * Buckets every instance shares, as rows of the {@code rate_limit_bucket} table (Flyway
  * V2), through Bucket4j's own PostgreSQL integration: each attempt locks its row
@@ -39,7 +41,7 @@ class PostgresRateLimitBuckets implements RateLimitBuckets {
 
 	private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
 
-	private final Map<LimitedEndpoint, BucketConfiguration> configurations = new EnumMap<>(LimitedEndpoint.class);
+	private final Map<Budget, BucketConfiguration> configurations = new EnumMap<>(Budget.class);
 
 	private final JdbcClient jdbc;
 
@@ -58,10 +60,10 @@ class PostgresRateLimitBuckets implements RateLimitBuckets {
 			.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ZERO))
 			.clientClock(new ClockTimeMeter(clock))
 			.build();
-		for (LimitedEndpoint endpoint : LimitedEndpoint.values()) {
-			RateLimitProperties.Limit limit = endpoint.limit(properties);
+		for (Budget budget : Budget.values()) {
+			RateLimitProperties.Limit limit = properties.limit(budget);
 			if (limit.enabled()) {
-				this.configurations.put(endpoint,
+				this.configurations.put(budget,
 						BucketConfiguration.builder()
 							.addLimit((bandwidth) -> bandwidth.capacity(limit.capacity())
 								.refillIntervally(limit.capacity(), limit.window()))
@@ -77,9 +79,12 @@ class PostgresRateLimitBuckets implements RateLimitBuckets {
 	}
 
 	@Override
-	public Decision tryConsume(LimitedEndpoint endpoint, String clientKey) {
-		String key = endpoint.tag() + ":" + clientKey;
-		BucketConfiguration configuration = this.configurations.get(endpoint);
+	public Decision tryConsume(Budget budget, String clientKey) {
+		String key = budget.tag() + ":" + clientKey;
+		BucketConfiguration configuration = this.configurations.get(budget);
+		if (configuration == null) {
+			throw new IllegalArgumentException("the " + budget.tag() + " budget is switched off");
+		}
 		ConsumptionProbe probe;
 		try {
 			probe = this.buckets.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1);

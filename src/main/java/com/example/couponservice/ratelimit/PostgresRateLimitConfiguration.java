@@ -1,6 +1,7 @@
 package com.example.couponservice.ratelimit;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,12 +11,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.scheduling.annotation.EnableScheduling;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
  * In the {@code postgres} profile, rate-limit buckets live in the database, so every
  * instance behind a load balancer spends the same budget; expired rows are deleted every
- * {@code coupon.rate-limit.cleanup-interval} (default 1 minute).
+ * {@code coupon.rate-limit.cleanup-interval}.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("postgres")
@@ -29,26 +32,34 @@ class PostgresRateLimitConfiguration {
 	}
 
 	@Bean
-	BucketCleaner bucketCleaner(PostgresRateLimitBuckets buckets, MeterRegistry registry) {
-		return new BucketCleaner(buckets, registry);
+	BucketCleaner bucketCleaner(PostgresRateLimitBuckets buckets, RateLimitProperties properties,
+			MeterRegistry registry) {
+		return new BucketCleaner(buckets, properties, registry);
 	}
 
-	/** The scheduled delete of expired bucket rows. */
-	static class BucketCleaner {
+	/** The periodic delete of expired bucket rows. */
+	static class BucketCleaner implements SchedulingConfigurer {
 
 		private final PostgresRateLimitBuckets buckets;
 
+		private final RateLimitProperties properties;
+
 		private final Counter removed;
 
-		BucketCleaner(PostgresRateLimitBuckets buckets, MeterRegistry registry) {
+		BucketCleaner(PostgresRateLimitBuckets buckets, RateLimitProperties properties, MeterRegistry registry) {
 			this.buckets = buckets;
+			this.properties = properties;
 			this.removed = Counter.builder("coupon.ratelimit.buckets.removed")
 				.description("Expired rate-limit bucket rows deleted from the database")
 				.register(registry);
 		}
 
-		@Scheduled(fixedDelayString = "${coupon.rate-limit.cleanup-interval:1m}",
-				initialDelayString = "${coupon.rate-limit.cleanup-interval:1m}")
+		@Override
+		public void configureTasks(ScheduledTaskRegistrar registrar) {
+			Duration interval = this.properties.cleanupInterval();
+			registrar.addFixedDelayTask(new FixedDelayTask(this::removeExpired, interval, interval));
+		}
+
 		void removeExpired() {
 			this.removed.increment(this.buckets.removeExpired());
 		}

@@ -1,13 +1,15 @@
 package com.example.couponservice.ratelimit;
 
+import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
+
 /**
  * Where client buckets live: in this process (the default) or in a store every instance
  * shares, so that N instances do not give a client N budgets.
  */
 public interface RateLimitBuckets {
 
-	/** Spend one token of {@code clientKey}'s budget for {@code endpoint}. */
-	Decision tryConsume(LimitedEndpoint endpoint, String clientKey);
+	/** Spend one token of {@code clientKey}'s {@code budget}. */
+	Decision tryConsume(Budget budget, String clientKey);
 
 	/** Client buckets currently held (an estimate). */
 	long trackedClients();

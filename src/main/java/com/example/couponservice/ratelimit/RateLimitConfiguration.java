@@ -2,9 +2,7 @@ package com.example.couponservice.ratelimit;
 
 import java.time.Clock;
 
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -28,20 +26,17 @@ class RateLimitConfiguration {
 	}
 
 	@Bean
-	FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitBuckets buckets, RateLimitProperties properties,
-			ProblemResponder problems, MeterRegistry registry) {
-		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
-				new RateLimitFilter(buckets, properties, problems, registry));
-		registration.setOrder(FilterOrders.RATE_LIMIT);
-		return registration;
+	RateLimitMetrics rateLimitMetrics(MeterRegistry registry, RateLimitBuckets buckets) {
+		return new RateLimitMetrics(registry, buckets);
 	}
 
 	@Bean
-	MeterBinder trackedClientsGauge(RateLimitBuckets buckets) {
-		return (registry) -> Gauge
-			.builder("coupon.ratelimit.tracked.clients", buckets, RateLimitBuckets::trackedClients)
-			.description("Client keys with a live rate-limit bucket")
-			.register(registry);
+	FilterRegistrationBean<RateLimitFilter> rateLimitFilter(RateLimitBuckets buckets, RateLimitProperties properties,
+			ProblemResponder problems, RateLimitMetrics metrics) {
+		FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
+				new RateLimitFilter(buckets, properties, problems, metrics));
+		registration.setOrder(FilterOrders.RATE_LIMIT);
+		return registration;
 	}
 
 }

@@ -1,12 +1,8 @@
 package com.example.couponservice.ratelimit;
 
 import java.io.IOException;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,9 +14,12 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import com.example.couponservice.coupon.web.CouponEndpoint;
+import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
 import com.example.couponservice.ratelimit.RateLimitBuckets.Decision;
+import com.example.couponservice.web.ClientAddress;
+import com.example.couponservice.web.HttpProblem;
 import com.example.couponservice.web.ProblemResponder;
-import com.example.couponservice.web.ProblemType;
 
 /**
  * Spends one token of the caller's budget on every request to a limited endpoint,
@@ -50,35 +49,30 @@ class RateLimitFilter extends OncePerRequestFilter {
 
 	private final ProblemResponder problems;
 
-	private final Map<LimitedEndpoint, Counter> rejections = new EnumMap<>(LimitedEndpoint.class);
+	private final RateLimitMetrics metrics;
 
 	RateLimitFilter(RateLimitBuckets buckets, RateLimitProperties properties, ProblemResponder problems,
-			MeterRegistry registry) {
+			RateLimitMetrics metrics) {
 		this.buckets = buckets;
 		this.properties = properties;
 		this.clientKeys = new ClientKeys(properties.ipv6PrefixLength());
 		this.problems = problems;
-		for (LimitedEndpoint endpoint : LimitedEndpoint.values()) {
-			this.rejections.put(endpoint,
-					Counter.builder("coupon.rate.limited")
-						.description("Requests refused with 429 because the client's budget was spent")
-						.tag("endpoint", endpoint.tag())
-						.register(registry));
-		}
+		this.metrics = metrics;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		LimitedEndpoint endpoint = LimitedEndpoint.of(request);
-		if (endpoint == null || !endpoint.limit(this.properties).enabled()) {
+		CouponEndpoint endpoint = CouponEndpoint.of(request);
+		Budget budget = (endpoint != null) ? endpoint.budget() : null;
+		if (budget == null || !this.properties.limit(budget).enabled()) {
 			chain.doFilter(request, response);
 			return;
 		}
-		String client = this.clientKeys.keyOf(request.getRemoteAddr());
+		String client = this.clientKeys.keyOf(ClientAddress.of(request));
 		Decision decision;
 		try {
-			decision = this.buckets.tryConsume(endpoint, client);
+			decision = this.buckets.tryConsume(budget, client);
 		}
 		catch (DataAccessException ex) {
 			// Shared buckets unreachable: fail closed, as the store behind would.
@@ -92,15 +86,14 @@ class RateLimitFilter extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		this.rejections.get(endpoint).increment();
+		this.metrics.rejected(budget);
 		if (decision.firstRejection()) {
-			logger.info("Rate limit triggered endpoint={} client={} limit={}", endpoint.tag(), client,
-					decision.limit());
+			logger.info("Rate limit triggered endpoint={} client={} limit={}", budget.tag(), client, decision.limit());
 		}
 		long retryAfter = Math.max(1, seconds(decision.nanosToRefill()));
 		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-		this.problems.reject(request, response, ProblemType.RATE_LIMITED,
-				"too many " + endpoint.tag() + " requests from this client; " + decision.limit()
+		this.problems.reject(request, response, HttpProblem.RATE_LIMITED,
+				"too many " + budget.tag() + " requests from this client; " + decision.limit()
 						+ " are allowed per window, try again in " + retryAfter + " s");
 	}
 

@@ -12,26 +12,31 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
+
 /**
  * Per-client request budgets ({@code coupon.rate-limit.*}). Each budget is a fixed
  * window: {@code capacity} requests, all returned at once every {@code window}.
  *
- * @param redeem budget of {@code POST /redeem-coupon} (default 5 a minute)
- * @param status budget of {@code GET /coupon-status} (default 60 a minute)
- * @param generate budget of {@code POST /generate-coupon(s)}; capacity 0 (the default)
- * means unlimited
+ * @param redeem budget of {@code POST /redeem-coupon}
+ * @param status budget of {@code GET /coupon-status}
+ * @param generate budget of {@code POST /generate-coupon} and
+ * {@code POST /generate-coupons}
  * @param ipv6PrefixLength IPv6 clients share one budget per prefix of this length (a /64
  * is one customer's network); IPv4 clients are keyed by their full address
- * @param maxTrackedClients most client buckets kept in memory per endpoint; past it the
+ * @param maxTrackedClients most client buckets kept in memory per budget; past it the
  * least recently used are dropped
  * @param idleTimeout a client bucket unused this long is dropped (at least the longest
  * window, so dropping it never hands out a fresh budget early)
+ * @param cleanupInterval PostgreSQL mode: how often the rows of buckets that are full
+ * again are deleted
  */
 @Validated
 @ConfigurationProperties("coupon.rate-limit")
-public record RateLimitProperties(@Valid @NotNull Limit redeem, @Valid @NotNull Limit status,
-		@Valid @NotNull Limit generate, @DefaultValue("64") @Min(1) @Max(128) int ipv6PrefixLength,
-		@DefaultValue("100000") @Positive long maxTrackedClients, @DefaultValue("2m") @NotNull Duration idleTimeout) {
+public record RateLimitProperties(@Valid @DefaultValue Redeem redeem, @Valid @DefaultValue Status status,
+		@Valid @DefaultValue Generate generate, @DefaultValue("64") @Min(1) @Max(128) int ipv6PrefixLength,
+		@DefaultValue("100000") @Positive long maxTrackedClients, @DefaultValue("2m") @NotNull Duration idleTimeout,
+		@DefaultValue("1m") @NotNull Duration cleanupInterval) {
 
 	public RateLimitProperties {
 		Duration longest = max(max(redeem.window(), status.window()), generate.window());
@@ -45,16 +50,53 @@ public record RateLimitProperties(@Valid @NotNull Limit redeem, @Valid @NotNull 
 		return (a.compareTo(b) >= 0) ? a : b;
 	}
 
-	/**
-	 * @param capacity requests per window; 0 disables the limit
-	 * @param window length of the fixed window
-	 */
-	public record Limit(@Min(0) long capacity, @DefaultValue("1m") @NotNull Duration window) {
+	/** The limit of {@code budget}. */
+	public Limit limit(Budget budget) {
+		return switch (budget) {
+			case REDEEM -> this.redeem;
+			case STATUS -> this.status;
+			case GENERATE -> this.generate;
+		};
+	}
 
-		public boolean enabled() {
-			return this.capacity > 0;
+	/**
+	 * One budget: {@code capacity} requests per {@code window}; capacity 0 disables it.
+	 */
+	public interface Limit {
+
+		long capacity();
+
+		Duration window();
+
+		default boolean enabled() {
+			return capacity() > 0;
 		}
 
+	}
+
+	/**
+	 * @param capacity redemption attempts per client and window; 0 disables the limit
+	 * @param window length of the fixed window
+	 */
+	public record Redeem(@DefaultValue("5") @Min(0) long capacity,
+			@DefaultValue("1m") @NotNull Duration window) implements Limit {
+	}
+
+	/**
+	 * @param capacity status lookups per client and window; 0 disables the limit
+	 * @param window length of the fixed window
+	 */
+	public record Status(@DefaultValue("60") @Min(0) long capacity,
+			@DefaultValue("1m") @NotNull Duration window) implements Limit {
+	}
+
+	/**
+	 * @param capacity generation requests per client and window; 0 (the default) disables
+	 * the limit: protect generation with the admin token instead
+	 * @param window length of the fixed window
+	 */
+	public record Generate(@DefaultValue("0") @Min(0) long capacity,
+			@DefaultValue("1m") @NotNull Duration window) implements Limit {
 	}
 
 }

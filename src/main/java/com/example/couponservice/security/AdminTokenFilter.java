@@ -14,15 +14,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import com.example.couponservice.coupon.web.CouponEndpoint;
+import com.example.couponservice.web.HttpProblem;
 import com.example.couponservice.web.ProblemResponder;
-import com.example.couponservice.web.ProblemType;
-import com.example.couponservice.web.RequestPaths;
 
 /**
- * Requires {@code Authorization: Bearer <admin token>} on the operator endpoints:
- * generation, bulk generation, void and campaign stats. The token is compared through its
- * SHA-256 digest with {@link MessageDigest#isEqual}, which takes the same time whatever
- * the input, so neither the token's content nor its length leaks through timing.
+ * Requires {@code Authorization: Bearer <admin token>} on the operator endpoints, those
+ * {@link CouponEndpoint} marks as admin. The token is compared through its SHA-256 digest
+ * with {@link MessageDigest#isEqual}, which takes the same time whatever the input, so
+ * neither the token's content nor its length leaks through timing.
  */
 class AdminTokenFilter extends OncePerRequestFilter {
 
@@ -38,17 +38,9 @@ class AdminTokenFilter extends OncePerRequestFilter {
 		this.problems = problems;
 	}
 
-	static boolean isAdminRequest(HttpServletRequest request) {
-		String path = RequestPaths.of(request);
-		return switch (path) {
-			case "/generate-coupon", "/generate-coupons", "/void-coupon" -> true;
-			default -> path.startsWith("/campaigns/");
-		};
-	}
-
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return this.expectedDigest == null || !isAdminRequest(request);
+		return this.expectedDigest == null || !CouponEndpoint.isAdminPath(request);
 	}
 
 	@Override
@@ -61,7 +53,7 @@ class AdminTokenFilter extends OncePerRequestFilter {
 		}
 		response.setHeader(HttpHeaders.WWW_AUTHENTICATE, (token == null) ? "Bearer realm=\"coupon-admin\""
 				: "Bearer realm=\"coupon-admin\", error=\"invalid_token\"");
-		this.problems.reject(request, response, ProblemType.UNAUTHORIZED, (token == null)
+		this.problems.reject(request, response, HttpProblem.UNAUTHORIZED, (token == null)
 				? "this endpoint requires Authorization: Bearer <admin token>" : "the admin token is not valid");
 	}
 

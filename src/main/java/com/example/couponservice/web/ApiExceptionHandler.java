@@ -2,7 +2,6 @@ package com.example.couponservice.web;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -27,33 +26,25 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import com.example.couponservice.coupon.CouponConflictException;
-import com.example.couponservice.coupon.CouponNotFoundException;
-import com.example.couponservice.coupon.GenerationFailedException;
-import com.example.couponservice.coupon.InvalidCouponCodeException;
-import com.example.couponservice.coupon.InvalidFieldException;
-import com.example.couponservice.coupon.StoreFullException;
-
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.exc.UnexpectedEndOfInputException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Maps every error to an RFC 9457 problem document with a type from {@link ProblemType}:
- * the domain exceptions here, the framework's own (400, 404, 405, 406, 415) through
- * {@link ResponseEntityExceptionHandler}.
+ * Maps the errors that belong to no one feature to RFC 9457 problem documents: requests a
+ * filter refused, malformed bodies, an unavailable database, and the framework's own
+ * errors (400, 404, 405, 406, 415) through {@link ResponseEntityExceptionHandler}. Each
+ * feature maps its own exceptions (the coupon API's: {@code CouponExceptionHandler}).
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
-
-	/**
-	 * A Java name in Jackson's backticks ({@code `java.time.Instant`}): never for
-	 * clients.
-	 */
-	private static final Pattern JAVA_NAME = Pattern.compile("`[^`]*[.$][^`]*`");
 
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> rejected(RejectedRequestException ex) {
@@ -68,62 +59,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> undecodableQuery(InvalidParameterException ex) {
 		logger.debug("Undecodable query string: {}", ex.getMessage());
-		return respond(ProblemType.BAD_REQUEST
+		return respond(HttpProblem.BAD_REQUEST
 			.problem("the query string cannot be decoded: an invalid %-escape, or bytes that are not UTF-8"));
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> invalidCode(InvalidCouponCodeException ex) {
-		ProblemDetail problem = ProblemType.INVALID_COUPON_CODE.problem(ex.getMessage());
-		problem.setProperty("field", "code");
-		return respond(problem);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> invalidField(InvalidFieldException ex) {
-		ProblemDetail problem = ProblemType.INVALID_FIELD.problem(ex.getMessage());
-		problem.setProperty("field", ex.getField());
-		return respond(problem);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> notFound(CouponNotFoundException ex) {
-		ProblemDetail problem = ProblemType.COUPON_NOT_FOUND.problem(ex.getMessage());
-		problem.setProperty("code", ex.getCode());
-		return respond(problem);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> conflict(CouponConflictException ex) {
-		ProblemType type = switch (ex.getReason()) {
-			case ALREADY_REDEEMED -> ProblemType.COUPON_ALREADY_REDEEMED;
-			case EXPIRED -> ProblemType.COUPON_EXPIRED;
-			case VOID -> ProblemType.COUPON_VOID;
-		};
-		ProblemDetail problem = type.problem(ex.getMessage());
-		problem.setProperty("code", ex.getCode());
-		Instant at = ex.getAt();
-		if (at != null) {
-			String name = switch (ex.getReason()) {
-				case ALREADY_REDEEMED -> "redeemedAt";
-				case EXPIRED -> "expiresAt";
-				case VOID -> "voidedAt";
-			};
-			problem.setProperty(name, at.toString());
-		}
-		return respond(problem);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> storeFull(StoreFullException ex) {
-		logger.warn("Generation refused: {}", ex.getMessage());
-		return respond(ProblemType.STORE_FULL.problem(ex.getMessage()));
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> generationFailed(GenerationFailedException ex) {
-		logger.error("Generation failed: {}", ex.getMessage());
-		return respond(ProblemType.SERVICE_UNAVAILABLE.problem("could not find an unused code; try again"));
 	}
 
 	/**
@@ -136,7 +73,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		logger.error("Database unavailable: {}", ex.getMessage());
 		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
 			.header(HttpHeaders.RETRY_AFTER, "1")
-			.body(ProblemType.SERVICE_UNAVAILABLE.problem("the coupon database is unavailable; nothing was changed"));
+			.body(HttpProblem.SERVICE_UNAVAILABLE.problem("the coupon database is unavailable; nothing was changed"));
 	}
 
 	/**
@@ -145,47 +82,57 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler
 	ResponseEntity<ProblemDetail> databaseError(DataAccessException ex) {
 		logger.error("Unexpected database error", ex);
-		return respond(ProblemType.INTERNAL_ERROR.problem("an unexpected error occurred; it has been logged"));
+		return respond(HttpProblem.INTERNAL_ERROR.problem("an unexpected error occurred; it has been logged"));
 	}
 
 	@Override
-	protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+	protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
 			HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-		ProblemDetail problem = ProblemType.MALFORMED_REQUEST.problem(describe(ex));
+		ProblemDetail problem = HttpProblem.MALFORMED_REQUEST.problem(describe(ex));
 		if (ex.getCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
 			problem.setProperty("field", path(jackson));
 		}
 		return handleExceptionInternal(ex, problem, headers, status, request);
 	}
 
+	/**
+	 * What was wrong with the body, from the type of Jackson's exception and its
+	 * structured fields (path, target type, location), never from its English message.
+	 */
 	private static String describe(HttpMessageNotReadableException ex) {
-		if (ex.getCause() instanceof UnrecognizedPropertyException unknown) {
+		Throwable cause = ex.getCause();
+		if (cause instanceof UnrecognizedPropertyException unknown) {
 			return "unknown field '" + unknown.getPropertyName() + "'";
 		}
-		if (ex.getCause() instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()
-				&& mismatch.getTargetType() != null) {
-			return "field '" + path(mismatch) + "' must be " + expected(mismatch.getTargetType());
-		}
-		if (ex.getCause() instanceof MismatchedInputException mismatch && mismatch.getPath().isEmpty()) {
+		if (cause instanceof MismatchedInputException mismatch) {
+			Class<?> target = mismatch.getTargetType();
+			if (!mismatch.getPath().isEmpty() && target != null) {
+				return "field '" + path(mismatch) + "' must be " + expected(target);
+			}
 			// At the root: an array, string, number or boolean body, or more after the
 			// object.
 			return "request body must be a single JSON object";
 		}
-		if (ex.getCause() instanceof StreamConstraintsException) {
+		if (cause instanceof StreamConstraintsException) {
 			return "request body is not valid JSON for this endpoint: a number, string or nesting depth is beyond "
 					+ "the parser's limits";
 		}
-		if (ex.getCause() instanceof JacksonException jackson) {
-			String where = jackson.getPath().isEmpty() ? "" : " at field '" + path(jackson) + "'";
-			String what = jackson.getOriginalMessage();
-			// Keep Jackson's first statement only, without its hints to Java developers.
-			int end = indexOfAny(what, "\n", " (but could", " (through reference", ": Failed to", " (start marker at",
-					" (not recognized as one", ": enable `");
-			what = (end > 0) ? what.substring(0, end) : what;
-			if (JAVA_NAME.matcher(what).find()) {
-				what = "the body is not well-formed JSON";
-			}
-			return "request body is not valid JSON for this endpoint" + where + ": " + what;
+		if (cause instanceof InputCoercionException number && !number.getPath().isEmpty()) {
+			return "field '" + path(number) + "' must be " + expected(number.getTargetType());
+		}
+		if (cause instanceof UnexpectedEndOfInputException) {
+			return "request body ends before its JSON is complete";
+		}
+		if (cause instanceof StreamReadException syntax) {
+			String field = syntax.getPath().isEmpty() ? "" : " in field '" + path(syntax) + "'";
+			TokenStreamLocation location = syntax.getLocation();
+			String where = (location != null && location.getLineNr() > 0)
+					? " at line " + location.getLineNr() + ", column " + location.getColumnNr() : "";
+			return "request body is not well-formed JSON" + where + field
+					+ ": broken syntax, a duplicate field or a character JSON does not allow";
+		}
+		if (cause instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+			return "request body is not valid JSON for this endpoint at field '" + path(jackson) + "'";
 		}
 		return "request body is missing or unreadable";
 	}
@@ -204,17 +151,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		return "a JSON value of the right type";
 	}
 
-	private static int indexOfAny(String text, String... needles) {
-		int first = -1;
-		for (String needle : needles) {
-			int index = text.indexOf(needle);
-			if (index > 0 && (first < 0 || index < first)) {
-				first = index;
-			}
-		}
-		return first;
-	}
-
 	private static String path(JacksonException ex) {
 		return ex.getPath()
 			.stream()
@@ -224,14 +160,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	}
 
 	@Override
-	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body, HttpHeaders headers,
-			HttpStatusCode statusCode, WebRequest request) {
+	protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception ex, @Nullable Object body,
+			HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
 		ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
 		if (response != null && response.getBody() instanceof ProblemDetail problem
 				&& (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
-			problem.setType(ProblemType.forStatus(statusCode.value()).type());
+			problem.setType(HttpProblem.forStatus(statusCode.value()).type());
 			if (ex instanceof MissingServletRequestParameterException missing) {
-				problem.setType(ProblemType.MISSING_PARAMETER.type());
+				problem.setType(HttpProblem.MISSING_PARAMETER.type());
 				problem.setProperty("field", missing.getParameterName());
 			}
 		}

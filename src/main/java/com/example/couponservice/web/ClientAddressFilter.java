@@ -10,8 +10,6 @@ import org.slf4j.MDC;
 
 import org.springframework.web.filter.OncePerRequestFilter;
 
-import com.example.couponservice.coupon.CouponService;
-
 /**
  * Puts the caller's address into the logging MDC for the duration of a request, so every
  * log line the service writes for it (and structured logs) names the client.
@@ -21,12 +19,12 @@ class ClientAddressFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		MDC.put(CouponService.CLIENT_MDC_KEY, request.getRemoteAddr());
+		MDC.put(ClientAddress.MDC_KEY, ClientAddress.of(request));
 		try {
 			chain.doFilter(request, response);
 		}
 		finally {
-			MDC.remove(CouponService.CLIENT_MDC_KEY);
+			MDC.remove(ClientAddress.MDC_KEY);
 		}
 	}
 

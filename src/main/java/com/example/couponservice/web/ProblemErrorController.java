@@ -25,7 +25,7 @@ class ProblemErrorController implements ErrorController {
 	ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
 		int status = (code instanceof Integer value && value >= 400) ? value : 500;
-		ProblemType type = ProblemType.forStatus(status);
+		HttpProblem type = HttpProblem.forStatus(status);
 		ProblemDetail problem = type.problem(type.description());
 		problem.setStatus(status);
 		Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);

@@ -21,7 +21,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 		if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
 			return;
 		}
-		ProblemType type = ProblemType.forStatus(status);
+		HttpProblem type = HttpProblem.forStatus(status);
 		String body = "{\"type\":\"" + type.type() + "\",\"title\":\"" + type.title() + "\",\"status\":" + status
 				+ ",\"detail\":\"" + type.description() + "\"}";
 		try {

@@ -3,123 +3,44 @@ package com.example.couponservice.web;
 import java.net.URI;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
 /**
- * The catalogue of problem types this service answers with. Each has a stable
- * {@code type} URI, relative to the service ({@code /problems/<kind>}), which clients may
- * switch on; README and docs/api.md list them.
+ * A kind of error this service answers with, as an RFC 9457 problem document. Each has a
+ * stable {@code type} URI relative to the service ({@code /problems/<kind>}), derived
+ * from its constant's name, which clients may switch on. The generic kinds are
+ * {@link HttpProblem}; each feature adds its own enum (the coupon API's are in
+ * {@code coupon.web.CouponProblem}). README and docs/api.md list them all.
  */
-public enum ProblemType {
+public interface ProblemType {
 
-	INVALID_COUPON_CODE(HttpStatus.BAD_REQUEST, "Invalid coupon code",
-			"the code is not 8 characters of ABCDEFGHJKLMNPQRSTUVWXYZ23456789 after removing spaces and dashes"),
+	/** The constant's name, e.g. {@code RATE_LIMITED}. */
+	String name();
 
-	INVALID_FIELD(HttpStatus.BAD_REQUEST, "Invalid field", "a field breaks its rule; the field property names it"),
+	HttpStatus status();
 
-	MALFORMED_REQUEST(HttpStatus.BAD_REQUEST, "Malformed request",
-			"the body is not JSON of the expected shape: broken syntax, a wrong type, a duplicate or unknown field"),
-
-	MISSING_PARAMETER(HttpStatus.BAD_REQUEST, "Missing parameter", "a required query parameter is missing"),
-
-	BAD_REQUEST(HttpStatus.BAD_REQUEST, "Bad request", "the request cannot be understood"),
-
-	UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "Unauthorized",
-			"an admin endpoint was called without the right Authorization: Bearer token"),
-
-	NOT_FOUND(HttpStatus.NOT_FOUND, "Not found", "no endpoint has this path"),
-
-	COUPON_NOT_FOUND(HttpStatus.NOT_FOUND, "Coupon not found", "no coupon has this code"),
-
-	METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed",
-			"the endpoint does not accept this HTTP method"),
-
-	NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable",
-			"the endpoint cannot answer in a media type the Accept header allows"),
-
-	COUPON_ALREADY_REDEEMED(HttpStatus.CONFLICT, "Coupon already redeemed",
-			"the coupon was redeemed by another caller (another reference); nothing changed"),
-
-	COUPON_EXPIRED(HttpStatus.CONFLICT, "Coupon expired", "the coupon expired before this redemption; nothing changed"),
-
-	COUPON_VOID(HttpStatus.CONFLICT, "Coupon void", "the coupon was voided by an operator; nothing changed"),
-
-	PAYLOAD_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "Payload too large", "the request body is larger than 4 KiB"),
-
-	UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
-			"the body is not application/json, or is compressed"),
-
-	RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS, "Too many requests",
-			"the caller spent its budget for this endpoint; Retry-After says when to try again"),
-
-	HTTP_VERSION_NOT_SUPPORTED(HttpStatus.HTTP_VERSION_NOT_SUPPORTED, "HTTP version not supported",
-			"the request uses an HTTP version other than 1.0, 1.1 or 2"),
-
-	INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error", "an unexpected error; it is logged"),
-
-	SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable",
-			"the database is unreachable or no free code was found; nothing changed, retry later"),
-
-	STORE_FULL(HttpStatus.INSUFFICIENT_STORAGE, "Coupon store full",
-			"the in-memory store holds its maximum number of coupons");
-
-	private final HttpStatus status;
-
-	private final String title;
-
-	private final String description;
-
-	private final URI type;
-
-	ProblemType(HttpStatus status, String title, String description) {
-		this.status = status;
-		this.title = title;
-		this.description = description;
-		this.type = URI.create("/problems/" + name().toLowerCase(Locale.ROOT).replace('_', '-'));
-	}
-
-	public HttpStatus status() {
-		return this.status;
-	}
-
-	public URI type() {
-		return this.type;
-	}
-
-	public String title() {
-		return this.title;
-	}
+	String title();
 
 	/** When a client gets this problem. */
-	public String description() {
-		return this.description;
+	String description();
+
+	/** The stable type, e.g. {@code /problems/rate-limited}. */
+	default URI type() {
+		return URI.create("/problems/" + name().toLowerCase(Locale.ROOT).replace('_', '-'));
 	}
 
-	/** A problem document of this type saying {@code detail}. */
-	public ProblemDetail problem(String detail) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(this.status, detail);
-		problem.setType(this.type);
-		problem.setTitle(this.title);
+	/**
+	 * A problem document of this type saying {@code detail}, or the type's description
+	 * when there is none.
+	 */
+	default ProblemDetail problem(@Nullable String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status(), (detail != null) ? detail : description());
+		problem.setType(type());
+		problem.setTitle(title());
 		return problem;
-	}
-
-	/** The generic type for a status the framework answered with. */
-	static ProblemType forStatus(int status) {
-		return switch (status) {
-			case 400 -> BAD_REQUEST;
-			case 401 -> UNAUTHORIZED;
-			case 404 -> NOT_FOUND;
-			case 405 -> METHOD_NOT_ALLOWED;
-			case 406 -> NOT_ACCEPTABLE;
-			case 413 -> PAYLOAD_TOO_LARGE;
-			case 415 -> UNSUPPORTED_MEDIA_TYPE;
-			case 429 -> RATE_LIMITED;
-			case 503 -> SERVICE_UNAVAILABLE;
-			case 505 -> HTTP_VERSION_NOT_SUPPORTED;
-			case 507 -> STORE_FULL;
-			default -> (status >= 500) ? INTERNAL_ERROR : BAD_REQUEST;
-		};
 	}
 
 }

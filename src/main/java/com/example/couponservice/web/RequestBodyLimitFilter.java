@@ -2,6 +2,7 @@ package com.example.couponservice.web;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.function.ToIntFunction;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -21,11 +22,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
-	private final int maxBytes;
+	private final ToIntFunction<HttpServletRequest> maxBytes;
 
 	private final ProblemResponder problems;
 
-	public RequestBodyLimitFilter(int maxBytes, ProblemResponder problems) {
+	/**
+	 * @param maxBytes the largest body each request may have, e.g. by its endpoint
+	 */
+	public RequestBodyLimitFilter(ToIntFunction<HttpServletRequest> maxBytes, ProblemResponder problems) {
 		this.maxBytes = maxBytes;
 		this.problems = problems;
 	}
@@ -35,19 +39,20 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
 		if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
-			this.problems.reject(request, response, ProblemType.UNSUPPORTED_MEDIA_TYPE,
+			this.problems.reject(request, response, HttpProblem.UNSUPPORTED_MEDIA_TYPE,
 					"request bodies must not be compressed (Content-Encoding: identity only)");
 			return;
 		}
+		int maxBytes = this.maxBytes.applyAsInt(request);
 		long length = request.getContentLengthLong();
-		if (length > this.maxBytes) {
-			tooLarge(request, response);
+		if (length > maxBytes) {
+			tooLarge(request, response, maxBytes);
 			return;
 		}
 		if (length < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
-			byte[] body = request.getInputStream().readNBytes(this.maxBytes + 1);
-			if (body.length > this.maxBytes) {
-				tooLarge(request, response);
+			byte[] body = request.getInputStream().readNBytes(maxBytes + 1);
+			if (body.length > maxBytes) {
+				tooLarge(request, response, maxBytes);
 				return;
 			}
 			chain.doFilter(new BufferedBodyRequest(request, body), response);
@@ -56,9 +61,9 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 		chain.doFilter(request, response);
 	}
 
-	private void tooLarge(HttpServletRequest request, HttpServletResponse response) {
-		this.problems.reject(request, response, ProblemType.PAYLOAD_TOO_LARGE,
-				"request body is larger than " + this.maxBytes + " bytes");
+	private void tooLarge(HttpServletRequest request, HttpServletResponse response, int maxBytes) {
+		this.problems.reject(request, response, HttpProblem.PAYLOAD_TOO_LARGE,
+				"request body is larger than " + maxBytes + " bytes");
 	}
 
 	/** A request whose (small) body was already read into memory. */

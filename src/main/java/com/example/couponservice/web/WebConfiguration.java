@@ -15,8 +15,6 @@ import org.springframework.web.accept.HeaderContentNegotiationStrategy;
 import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-import com.example.couponservice.coupon.CouponProperties;
-
 /** Request-level protections that apply to every endpoint. */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
@@ -61,15 +59,6 @@ class WebConfiguration {
 		FilterRegistrationBean<ClientAddressFilter> registration = new FilterRegistrationBean<>(
 				new ClientAddressFilter());
 		registration.setOrder(FilterOrders.CLIENT_ADDRESS);
-		return registration;
-	}
-
-	@Bean
-	FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(CouponProperties properties,
-			ProblemResponder problems) {
-		FilterRegistrationBean<RequestBodyLimitFilter> registration = new FilterRegistrationBean<>(
-				new RequestBodyLimitFilter(properties.maxRequestBodySize(), problems));
-		registration.setOrder(FilterOrders.BODY_LIMIT);
 		return registration;
 	}
 

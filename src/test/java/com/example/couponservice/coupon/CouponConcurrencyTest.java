@@ -43,7 +43,7 @@ class CouponConcurrencyTest {
 
 	private final CouponService service = new CouponService(this.store, this.pool, this.generator, this.metrics,
 			this.clock, new CouponProperties(new CouponProperties.Pool(64, 32, Duration.ofMillis(50)),
-					new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(0), null, 4096));
+					new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(0), null));
 
 	private final ExecutorService executor = Executors.newFixedThreadPool(THREADS);
 
@@ -75,7 +75,7 @@ class CouponConcurrencyTest {
 	void sixtyFourThreadsRedeemingOneCodeGiveExactlyOneFirstRedemption() throws Exception {
 		for (int round = 0; round < 20; round++) {
 			String code = this.service.generate(CouponTemplate.PLAIN).code();
-			List<Redemption> results = race(THREADS, () -> this.service.redeem(code, null));
+			List<Redemption> results = race(THREADS, () -> this.service.redeem(code, null, null));
 			assertThat(results.stream().filter((r) -> !r.alreadyRedeemed()).count()).isEqualTo(1);
 			assertThat(results.stream().map((r) -> r.coupon().redeemedAt()).distinct()).hasSize(1);
 		}
@@ -93,7 +93,7 @@ class CouponConcurrencyTest {
 			List<Boolean> conflicts = new ArrayList<>(race(THREADS, () -> {
 				String reference = "order-" + orders.incrementAndGet();
 				try {
-					this.service.redeem(code, reference);
+					this.service.redeem(code, reference, null);
 					winners.add(reference);
 					return false;
 				}
@@ -134,7 +134,7 @@ class CouponConcurrencyTest {
 			List<String> outcomes = race(2, () -> {
 				if (turn.getAndIncrement() == 0) {
 					try {
-						this.service.voidCoupon(code);
+						this.service.voidCoupon(code, null);
 						return "void";
 					}
 					catch (CouponConflictException ex) {
@@ -142,7 +142,7 @@ class CouponConcurrencyTest {
 					}
 				}
 				try {
-					this.service.redeem(code, null);
+					this.service.redeem(code, null, null);
 					return "redeemed";
 				}
 				catch (CouponConflictException ex) {

@@ -41,7 +41,7 @@ class CouponServiceTest {
 
 	private CouponService service(Duration defaultTtl) {
 		CouponProperties properties = new CouponProperties(new CouponProperties.Pool(100, 50, Duration.ofSeconds(1)),
-				new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(0), defaultTtl, 4096);
+				new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(0), defaultTtl);
 		return new CouponService(this.store, this.pool, this.generator, this.metrics, this.clock, properties);
 	}
 
@@ -73,12 +73,12 @@ class CouponServiceTest {
 	void firstRedemptionWinsAndARepeatWithoutReferenceIsARetryWithTheOriginalTimestamp() {
 		String code = generate();
 		this.clock.advance(Duration.ofSeconds(5));
-		Redemption first = this.service.redeem(code.toLowerCase(), null);
+		Redemption first = this.service.redeem(code.toLowerCase(), null, null);
 		assertThat(first.alreadyRedeemed()).isFalse();
 		assertThat(first.coupon().redeemedAt()).isEqualTo(this.clock.instant());
 		Instant redeemedAt = this.clock.instant();
 		this.clock.advance(Duration.ofMinutes(3));
-		Redemption retry = this.service.redeem(code, null);
+		Redemption retry = this.service.redeem(code, null, null);
 		assertThat(retry.alreadyRedeemed()).isTrue();
 		assertThat(retry.coupon().redeemedAt()).isEqualTo(redeemedAt);
 		assertThat(counter("coupon.redemptions", "outcome", "redeemed")).isEqualTo(1);
@@ -88,8 +88,8 @@ class CouponServiceTest {
 	@Test
 	void aRepeatWithTheSameReferenceIsARetry() {
 		String code = generate();
-		this.service.redeem(code, "order-1");
-		Redemption retry = this.service.redeem(code, "order-1");
+		this.service.redeem(code, "order-1", null);
+		Redemption retry = this.service.redeem(code, "order-1", null);
 		assertThat(retry.alreadyRedeemed()).isTrue();
 		assertThat(retry.coupon().reference()).isEqualTo("order-1");
 	}
@@ -97,14 +97,16 @@ class CouponServiceTest {
 	@Test
 	void aRepeatWithAnotherReferenceOrWithoutOneIsAConflictAndChangesNothing() {
 		String code = generate();
-		Coupon redeemed = this.service.redeem(code, "order-1").coupon();
+		Coupon redeemed = this.service.redeem(code, "order-1", null).coupon();
 		this.clock.advance(Duration.ofSeconds(1));
-		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.redeem(code, "order-2"))
+		assertThatExceptionOfType(CouponConflictException.class)
+			.isThrownBy(() -> this.service.redeem(code, "order-2", null))
 			.satisfies((ex) -> {
 				assertThat(ex.getReason()).isEqualTo(Reason.ALREADY_REDEEMED);
 				assertThat(ex.getAt()).isEqualTo(redeemed.redeemedAt());
 			});
-		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.redeem(code, null));
+		assertThatExceptionOfType(CouponConflictException.class)
+			.isThrownBy(() -> this.service.redeem(code, null, null));
 		assertThat(this.store.find(code)).contains(redeemed);
 		assertThat(counter("coupon.redemptions", "outcome", "conflict")).isEqualTo(2);
 	}
@@ -112,17 +114,20 @@ class CouponServiceTest {
 	@Test
 	void aReferenceAfterARedemptionWithoutOneIsAConflict() {
 		String code = generate();
-		this.service.redeem(code, null);
-		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.redeem(code, "order-9"));
+		this.service.redeem(code, null, null);
+		assertThatExceptionOfType(CouponConflictException.class)
+			.isThrownBy(() -> this.service.redeem(code, "order-9", null));
 	}
 
 	@Test
 	void unknownAndMalformedCodesAreRejectedAndCounted() {
 		assertThatExceptionOfType(CouponNotFoundException.class)
-			.isThrownBy(() -> this.service.redeem("AAAA-AAAA", null))
+			.isThrownBy(() -> this.service.redeem("AAAA-AAAA", null, null))
 			.satisfies((ex) -> assertThat(ex.getCode()).isEqualTo("AAAAAAAA"));
-		assertThatExceptionOfType(InvalidCouponCodeException.class).isThrownBy(() -> this.service.redeem("nope", null));
-		assertThatExceptionOfType(InvalidCouponCodeException.class).isThrownBy(() -> this.service.redeem(null, null));
+		assertThatExceptionOfType(InvalidCouponCodeException.class)
+			.isThrownBy(() -> this.service.redeem("nope", null, null));
+		assertThatExceptionOfType(InvalidCouponCodeException.class)
+			.isThrownBy(() -> this.service.redeem(null, null, null));
 		assertThat(counter("coupon.redemptions", "outcome", "not_found")).isEqualTo(1);
 		assertThat(counter("coupon.redemptions", "outcome", "invalid")).isEqualTo(2);
 	}
@@ -131,11 +136,12 @@ class CouponServiceTest {
 	void referencesMustBeOneTo64PrintableCharacters() {
 		String code = generate();
 		for (String bad : List.of("", "a".repeat(65), "line\nbreak", "nul\u0000", "bidi\u202E")) {
-			assertThatExceptionOfType(InvalidFieldException.class).isThrownBy(() -> this.service.redeem(code, bad))
+			assertThatExceptionOfType(InvalidFieldException.class)
+				.isThrownBy(() -> this.service.redeem(code, bad, null))
 				.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("reference"));
 		}
 		assertThat(this.store.find(code).orElseThrow().status()).isEqualTo(CouponStatus.UNUSED);
-		assertThat(this.service.redeem(code, "Bestellung Nr. 42 – Müller").alreadyRedeemed()).isFalse();
+		assertThat(this.service.redeem(code, "Bestellung Nr. 42 – Müller", null).alreadyRedeemed()).isFalse();
 	}
 
 	@Test
@@ -144,10 +150,10 @@ class CouponServiceTest {
 		Lookup unused = this.service.status(code.substring(0, 4).toLowerCase() + "-" + code.substring(4));
 		assertThat(unused.status()).isEqualTo(CouponStatus.UNUSED);
 		assertThat(unused.code()).isEqualTo(code);
-		this.service.redeem(code, null);
+		this.service.redeem(code, null, null);
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.USED);
 		Lookup missing = this.service.status("ZZZZZZZZ");
-		assertThat(missing.status()).isEqualTo(CouponStatus.NOT_FOUND);
+		assertThat(missing.status()).isNull();
 		assertThat(missing.coupon()).isNull();
 		assertThat(counter("coupon.status.lookups", "result", "unused")).isEqualTo(1);
 		assertThat(counter("coupon.status.lookups", "result", "used")).isEqualTo(1);
@@ -162,7 +168,7 @@ class CouponServiceTest {
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.UNUSED);
 		this.clock.set(expiresAt);
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.EXPIRED);
-		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.redeem(code, null))
+		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.redeem(code, null, null))
 			.satisfies((ex) -> {
 				assertThat(ex.getReason()).isEqualTo(Reason.EXPIRED);
 				assertThat(ex.getAt()).isEqualTo(expiresAt);
@@ -174,10 +180,10 @@ class CouponServiceTest {
 	@Test
 	void aUsedCouponNeverBecomesExpired() {
 		String code = this.service.generate(this.service.template(null, Duration.ofMinutes(1), null, null)).code();
-		this.service.redeem(code, null);
+		this.service.redeem(code, null, null);
 		this.clock.advance(Duration.ofDays(1));
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.USED);
-		assertThat(this.service.redeem(code, null).alreadyRedeemed()).isTrue();
+		assertThat(this.service.redeem(code, null, null).alreadyRedeemed()).isTrue();
 	}
 
 	@Test
@@ -237,25 +243,26 @@ class CouponServiceTest {
 	void voidMarksAnUnusedCouponAndBlocksRedemption() {
 		String code = generate();
 		this.clock.advance(Duration.ofMinutes(1));
-		Coupon voided = this.service.voidCoupon(code);
+		Coupon voided = this.service.voidCoupon(code, null);
 		assertThat(voided.status()).isEqualTo(CouponStatus.VOID);
 		assertThat(voided.voidedAt()).isEqualTo(this.clock.instant());
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.VOID);
-		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.redeem(code, null))
+		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.redeem(code, null, null))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.VOID));
 		this.clock.advance(Duration.ofMinutes(1));
-		assertThat(this.service.voidCoupon(code)).isEqualTo(voided);
+		assertThat(this.service.voidCoupon(code, null)).isEqualTo(voided);
 		assertThat(this.registry.get("coupon.voided").counter().count()).isEqualTo(1);
 	}
 
 	@Test
 	void voidingAUsedOrUnknownCouponFails() {
 		String code = generate();
-		Coupon used = this.service.redeem(code, null).coupon();
-		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.voidCoupon(code))
+		Coupon used = this.service.redeem(code, null, null).coupon();
+		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.voidCoupon(code, null))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.ALREADY_REDEEMED));
 		assertThat(this.store.find(code)).contains(used);
-		assertThatExceptionOfType(CouponNotFoundException.class).isThrownBy(() -> this.service.voidCoupon("ZZZZZZZZ"));
+		assertThatExceptionOfType(CouponNotFoundException.class)
+			.isThrownBy(() -> this.service.voidCoupon("ZZZZZZZZ", null));
 	}
 
 	@Test
@@ -301,8 +308,8 @@ class CouponServiceTest {
 		List<String> codes = this.service.generateBulk(4, spring).stream().map(Coupon::code).toList();
 		this.service.generateBulk(2, this.service.template(null, null, "autumn", null));
 		generate();
-		this.service.redeem(codes.get(0), null);
-		this.service.voidCoupon(codes.get(1));
+		this.service.redeem(codes.get(0), null, null);
+		this.service.voidCoupon(codes.get(1), null);
 		this.clock.advance(Duration.ofHours(2));
 		Map<CouponStatus, Long> stats = this.service.campaignStats("spring");
 		assertThat(stats).containsOnly(entry(CouponStatus.UNUSED, 0L), entry(CouponStatus.USED, 1L),

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
 import com.example.couponservice.support.EmbeddedPostgresSupport;
 import com.example.couponservice.support.RawHttp;
 import com.example.couponservice.support.RawHttp.Response;
@@ -130,16 +131,17 @@ class PostgresRateLimitTests {
 			// those rows expire a second after their last use, the status rows (1 min) do
 			// not.
 			RateLimitProperties properties = new RateLimitProperties(
-					new RateLimitProperties.Limit(5, Duration.ofSeconds(1)),
-					new RateLimitProperties.Limit(60, Duration.ofMinutes(1)),
-					new RateLimitProperties.Limit(0, Duration.ofMinutes(1)), 64, 1000, Duration.ofMinutes(2));
+					new RateLimitProperties.Redeem(5, Duration.ofSeconds(1)),
+					new RateLimitProperties.Status(60, Duration.ofMinutes(1)),
+					new RateLimitProperties.Generate(0, Duration.ofMinutes(1)), 64, 1000, Duration.ofMinutes(2),
+					Duration.ofMinutes(1));
 			PostgresRateLimitBuckets buckets = new PostgresRateLimitBuckets(dataSource, properties, Clock.systemUTC());
 			int idle = 5_000;
 			for (int i = 0; i < idle; i++) {
-				buckets.tryConsume(LimitedEndpoint.REDEEM, "idle-" + i);
+				buckets.tryConsume(Budget.REDEEM, "idle-" + i);
 			}
 			for (int i = 0; i < 10; i++) {
-				buckets.tryConsume(LimitedEndpoint.STATUS, "active-" + i);
+				buckets.tryConsume(Budget.STATUS, "active-" + i);
 			}
 			JdbcClient jdbc = JdbcClient.create(dataSource);
 			assertThat(jdbc.sql("SELECT count(*) FROM rate_limit_bucket").query(Long.class).single())

@@ -292,7 +292,7 @@ class NormaliserPropertiesTest {
 
 	private static Class<?> redeemRequestType() {
 		try {
-			Class<?> type = Class.forName("com.example.couponservice.coupon.CouponController$RedeemRequest");
+			Class<?> type = Class.forName("com.example.couponservice.coupon.web.RedeemRequest");
 			assertThat(type.getRecordComponents()).extracting(RecordComponent::getName)
 				.containsExactly("code", "reference");
 			return type;

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.springframework.dao.DataAccessException;
@@ -187,8 +188,8 @@ class JdbcCouponStore implements CouponStore {
 		int size = chunk.size();
 		String[] codes = new String[size];
 		String[] createdAt = new String[size];
-		String[] expiresAt = new String[size];
-		String[] campaigns = new String[size];
+		@Nullable String[] expiresAt = new String[size];
+		@Nullable String[] campaigns = new String[size];
 		String[] metadata = new String[size];
 		for (int i = 0; i < size; i++) {
 			Coupon coupon = chunk.get(i);
@@ -246,9 +247,7 @@ class JdbcCouponStore implements CouponStore {
 	public Map<CouponStatus, Long> countByStatus(@Nullable String campaign, Instant now) {
 		Map<CouponStatus, Long> counts = new EnumMap<>(CouponStatus.class);
 		for (CouponStatus status : CouponStatus.values()) {
-			if (status != CouponStatus.NOT_FOUND) {
-				counts.put(status, 0L);
-			}
+			counts.put(status, 0L);
 		}
 		JdbcClient.StatementSpec count = (campaign != null) ? this.jdbc.sql(COUNT_CAMPAIGN).param("campaign", campaign)
 				: this.jdbc.sql(COUNT_ALL);
@@ -259,10 +258,10 @@ class JdbcCouponStore implements CouponStore {
 	}
 
 	private Coupon toCoupon(ResultSet rs, int row) throws SQLException {
-		return new Coupon(rs.getString("code"), CouponStatus.valueOf(rs.getString("status")), instant(rs, "created_at"),
-				instant(rs, "expires_at"), instant(rs, "redeemed_at"), instant(rs, "voided_at"),
-				rs.getString("reference"), rs.getString("campaign"),
-				this.json.readValue(rs.getString("metadata"), METADATA));
+		return new Coupon(rs.getString("code"), CouponStatus.valueOf(rs.getString("status")),
+				Objects.requireNonNull(instant(rs, "created_at")), instant(rs, "expires_at"),
+				instant(rs, "redeemed_at"), instant(rs, "voided_at"), rs.getString("reference"),
+				rs.getString("campaign"), this.json.readValue(rs.getString("metadata"), METADATA));
 	}
 
 	private String metadataJson(Map<String, String> metadata) {

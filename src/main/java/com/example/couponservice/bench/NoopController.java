@@ -1,4 +1,4 @@
-package com.example.couponservice.ops;
+package com.example.couponservice.bench;
 
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.MediaType;

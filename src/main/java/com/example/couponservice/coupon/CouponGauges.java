@@ -1,4 +1,4 @@
-package com.example.couponservice.ops;
+package com.example.couponservice.coupon;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,19 +9,13 @@ import java.util.Map;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-
-import org.springframework.stereotype.Component;
-
-import com.example.couponservice.coupon.CodePool;
-import com.example.couponservice.coupon.CouponStatus;
-import com.example.couponservice.coupon.CouponStore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gauges of the pool level and of stored coupons by status. Counting coupons by status
  * walks the whole store (or runs a GROUP BY), so the counts are computed at most once per
  * {@link #STORED_REFRESH} however often Prometheus scrapes.
  */
-@Component
 class CouponGauges implements MeterBinder {
 
 	static final Duration STORED_REFRESH = Duration.ofSeconds(10);
@@ -32,7 +26,7 @@ class CouponGauges implements MeterBinder {
 
 	private final Clock clock;
 
-	private volatile Snapshot snapshot;
+	@Nullable private volatile Snapshot snapshot;
 
 	CouponGauges(CodePool pool, CouponStore store, Clock clock) {
 		this.pool = pool;
@@ -49,12 +43,10 @@ class CouponGauges implements MeterBinder {
 			.description("Codes the pool holds when full")
 			.register(registry);
 		for (CouponStatus status : CouponStatus.values()) {
-			if (status != CouponStatus.NOT_FOUND) {
-				Gauge.builder("coupon.stored", this, (gauges) -> gauges.count(status))
-					.description("Stored coupons by the status a lookup reports (refreshed at most every 10 s)")
-					.tag("status", status.name().toLowerCase(Locale.ROOT))
-					.register(registry);
-			}
+			Gauge.builder("coupon.stored", this, (gauges) -> gauges.count(status))
+				.description("Stored coupons by the status a lookup reports (refreshed at most every 10 s)")
+				.tag("status", status.name().toLowerCase(Locale.ROOT))
+				.register(registry);
 		}
 	}
 
