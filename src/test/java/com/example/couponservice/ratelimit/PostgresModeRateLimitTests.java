@@ -1,25 +1,12 @@
 package com.example.couponservice.ratelimit;
 
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
-import com.example.couponservice.support.EmbeddedPostgresSupport;
+import com.example.couponservice.support.PostgresMode;
 
 /**
- * The same contract as {@link RateLimitTest}, in the {@code postgres} profile on a real
+ * The same contract as {@link RateLimitTests}, in the {@code postgres} profile on a real
  * PostgreSQL.
  */
-@ActiveProfiles("postgres")
-class PostgresModeRateLimitTests extends RateLimitTest {
-
-	private static final EmbeddedPostgresSupport postgres = EmbeddedPostgresSupport.shared();
-
-	private static final String DATABASE = postgres.createDatabase();
-
-	@DynamicPropertySource
-	static void database(DynamicPropertyRegistry registry) {
-		postgres.registerDataSource(registry, DATABASE);
-	}
+@PostgresMode
+class PostgresModeRateLimitTests extends RateLimitTests {
 
 }

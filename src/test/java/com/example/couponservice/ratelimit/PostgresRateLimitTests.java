@@ -1,7 +1,5 @@
 package com.example.couponservice.ratelimit;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -9,17 +7,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
-import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
+import com.example.couponservice.support.CouponRequests;
 import com.example.couponservice.support.EmbeddedPostgresSupport;
 import com.example.couponservice.support.RawHttp;
 import com.example.couponservice.support.RawHttp.Response;
@@ -69,7 +64,7 @@ class PostgresRateLimitTests {
 	@Test
 	void sixtyFourRedemptionsSpreadOverBothInstancesHaveOneWinner() throws Exception {
 		Response generated = RawHttp.postJson("127.0.0.1", port(this.first), "/generate-coupon", "{}");
-		String code = generated.header("Location").substring("/coupon-status?code=".length());
+		String code = CouponRequests.codeOf(generated.header("Location"));
 		ExecutorService pool = Executors.newFixedThreadPool(64);
 		try {
 			CountDownLatch start = new CountDownLatch(1);
@@ -117,52 +112,6 @@ class PostgresRateLimitTests {
 		assertThat(limited.header("Content-Type")).startsWith("application/problem+json");
 		// Another client is unaffected on either instance.
 		assertThat(redeem("127.0.2.2", this.second, "ZZZZZZZZ").status()).isEqualTo(404);
-	}
-
-	@Test
-	void expiredBucketRowsAreDeleted() {
-		String cleanupDatabase = this.postgres.createDatabase();
-		try (HikariDataSource dataSource = new HikariDataSource()) {
-			dataSource.setJdbcUrl(this.postgres.jdbcUrl(cleanupDatabase));
-			dataSource.setUsername(EmbeddedPostgresSupport.USER);
-			Flyway.configure().dataSource(dataSource).load().migrate();
-			// Bucket4j dates rows by the wall clock, so this test uses a 1 s redeem
-			// window:
-			// those rows expire a second after their last use, the status rows (1 min) do
-			// not.
-			RateLimitProperties properties = new RateLimitProperties(
-					new RateLimitProperties.Redeem(5, Duration.ofSeconds(1)),
-					new RateLimitProperties.Status(60, Duration.ofMinutes(1)),
-					new RateLimitProperties.Generate(0, Duration.ofMinutes(1)), 64, 1000, Duration.ofMinutes(2),
-					Duration.ofMinutes(1));
-			PostgresRateLimitBuckets buckets = new PostgresRateLimitBuckets(dataSource, properties, Clock.systemUTC());
-			int idle = 5_000;
-			for (int i = 0; i < idle; i++) {
-				buckets.tryConsume(Budget.REDEEM, "idle-" + i);
-			}
-			for (int i = 0; i < 10; i++) {
-				buckets.tryConsume(Budget.STATUS, "active-" + i);
-			}
-			JdbcClient jdbc = JdbcClient.create(dataSource);
-			assertThat(jdbc.sql("SELECT count(*) FROM rate_limit_bucket").query(Long.class).single())
-				.isEqualTo(idle + 10);
-			// Wait (on the wall clock Bucket4j uses) until every idle row has expired.
-			long lastExpiry = jdbc.sql("SELECT max(expires_at) FROM rate_limit_bucket WHERE id LIKE 'redeem:%'")
-				.query(Long.class)
-				.single();
-			assertThat(lastExpiry - System.currentTimeMillis()).isLessThan(Duration.ofSeconds(5).toMillis());
-			while (System.currentTimeMillis() <= lastExpiry) {
-				Thread.onSpinWait();
-			}
-			long started = System.nanoTime();
-			int removed = buckets.removeExpired();
-			System.out.printf("removeExpired deleted %d bucket rows in %d ms%n", removed,
-					(System.nanoTime() - started) / 1_000_000);
-			assertThat(removed).isEqualTo(idle);
-			assertThat(buckets.trackedClients()).isEqualTo(10);
-			assertThat(jdbc.sql("SELECT id FROM rate_limit_bucket ORDER BY id").query(String.class).list()).hasSize(10)
-				.allMatch((id) -> id.startsWith("status:active-"));
-		}
 	}
 
 }

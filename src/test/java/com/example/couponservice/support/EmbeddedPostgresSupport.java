@@ -14,6 +14,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -205,6 +207,23 @@ public final class EmbeddedPostgresSupport implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot delete " + this.dataDirectory, ex);
 		}
+	}
+
+	/**
+	 * Points a test context's DataSource (and Flyway) at a new database of the
+	 * {@link #shared() shared server}: one database per distinct cached context.
+	 */
+	public static final class FreshDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+		@Override
+		public void initialize(ConfigurableApplicationContext context) {
+			EmbeddedPostgresSupport postgres = shared();
+			TestPropertyValues
+				.of("spring.datasource.url=" + postgres.jdbcUrl(postgres.createDatabase()),
+						"spring.datasource.username=" + USER, "spring.datasource.password=")
+				.applyTo(context);
+		}
+
 	}
 
 	/** Holder of the JVM's shared server: started on first use, closed at exit. */

@@ -12,8 +12,6 @@ import com.example.couponservice.support.EmbeddedPostgresSupport;
 
 import tools.jackson.databind.JsonNode;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Coupons outlive the service: what one instance of the application stored, a new one
  * started on the same database reads back, state and timestamps included.

@@ -3,19 +3,15 @@ package com.example.couponservice.coupon.jdbc;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import com.example.couponservice.coupon.CouponStore;
+import com.example.couponservice.support.ServiceTest;
+import com.example.couponservice.support.PostgresMode;
 import com.example.couponservice.support.CouponRequests;
-import com.example.couponservice.support.EmbeddedPostgresSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,19 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The whole service in the {@code postgres} profile over HTTP: Flyway creates the table,
  * and coupons go to and come from PostgreSQL.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@ActiveProfiles("postgres")
-@AutoConfigureRestTestClient
+@ServiceTest
+@PostgresMode
 class PostgresModeEndToEndTests {
-
-	private static final EmbeddedPostgresSupport postgres = EmbeddedPostgresSupport.shared();
-
-	private static final String DATABASE = postgres.createDatabase();
-
-	@DynamicPropertySource
-	static void database(DynamicPropertyRegistry registry) {
-		postgres.registerDataSource(registry, DATABASE);
-	}
 
 	@Autowired
 	private RestTestClient client;

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.entry;
 
-class CouponServiceTest {
+class CouponServiceTests {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * transaction of {@code insertAll} must not leak Spring's
  * {@code CannotCreateTransactionException}, which is not one.
  */
-class JdbcCouponStoreUnavailableTest {
+class JdbcCouponStoreUnavailableTests {
 
 	private static final Instant NOW = Instant.parse("2031-05-17T09:30:12.345Z");
 

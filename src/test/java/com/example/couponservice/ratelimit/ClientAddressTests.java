@@ -5,9 +5,9 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import com.example.couponservice.support.RateLimitedServiceTest;
 import com.example.couponservice.support.RawHttp;
 import com.example.couponservice.support.RawHttp.Response;
 
@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Which client a budget belongs to, over real sockets from distinct loopback addresses.
  * By default forwarded headers are ignored: a made-up X-Forwarded-For buys no budget.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class ClientAddressTest {
+@RateLimitedServiceTest
+class ClientAddressTests {
 
 	@LocalServerPort
 	int port;

@@ -18,7 +18,7 @@ import com.example.couponservice.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CodePoolHealthIndicatorTest {
+class CodePoolHealthIndicatorTests {
 
 	@Test
 	void downWhileTheRefillFailsAndUpOnceItRecovers() {

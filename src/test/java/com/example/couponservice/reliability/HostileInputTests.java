@@ -13,11 +13,11 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import com.example.couponservice.support.ServiceTest;
 import com.example.couponservice.support.RawHttp;
 import com.example.couponservice.support.RawHttp.Response;
 
@@ -54,10 +54,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and, through Jackson's encoding detection, UTF-16 bodies.</li>
  * </ul>
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000" })
+@ServiceTest
 @ExtendWith(OutputCaptureExtension.class)
-class HostileInputTest {
+class HostileInputTests {
 
 	private static final String CLIENT = "127.0.0.1";
 
@@ -86,7 +85,7 @@ class HostileInputTest {
 		int logStart = output.length();
 		List<Case> table = table(target);
 		assertThat(table).hasSizeGreaterThanOrEqualTo(60);
-		System.out.println("HostileInputTest: " + table.size() + " malformed requests");
+		System.out.println("HostileInputTests: " + table.size() + " malformed requests");
 		Stream<DynamicTest> rows = table.stream()
 			.map((row) -> DynamicTest.dynamicTest(row.name(), () -> assertAnswer(row, send(row))));
 		DynamicTest nothingChanged = DynamicTest

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.entry;
  * the service relies on exactly these answers (an empty result means "read why", a
  * non-empty one means "this call changed the coupon").
  */
-public abstract class CouponStoreContractTest {
+public abstract class CouponStoreContractTests {
 
 	/** Instants as the service passes them: truncated to milliseconds. */
 	protected static final Instant NOW = Instant.parse("2031-05-17T09:30:12.345Z");

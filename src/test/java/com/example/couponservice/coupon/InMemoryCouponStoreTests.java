@@ -1,7 +1,7 @@
 package com.example.couponservice.coupon;
 
 /** The in-memory store against the store contract. */
-class InMemoryCouponStoreContractTest extends CouponStoreContractTest {
+class InMemoryCouponStoreTests extends CouponStoreContractTests {
 
 	@Override
 	protected CouponStore createStore() {

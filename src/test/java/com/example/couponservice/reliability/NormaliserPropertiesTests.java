@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * auto-configuration with {@code web/JsonConfiguration} applied, read through the
  * controller's own {@code RedeemRequest} record (package-private, so by reflection).
  */
-class NormaliserPropertiesTest {
+class NormaliserPropertiesTests {
 
 	private static final String ALPHABET = CouponCode.ALPHABET;
 
@@ -230,7 +230,7 @@ class NormaliserPropertiesTest {
 
 	private Arbitrary<String> jsonValues(int depth) {
 		Arbitrary<String> strings = Arbitraries.oneOf(codes(), Arbitraries.strings().all().ofMaxLength(12))
-			.map(NormaliserPropertiesTest::jsonString);
+			.map(NormaliserPropertiesTests::jsonString);
 		Arbitrary<String> scalars = Arbitraries.oneOf(strings, strings, Arbitraries.of("null", "true", "false", "0",
 				"-7", "3.25", "1e400", "-1e400", "99999999999999999999", "12345678"));
 		if (depth == 0) {

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "coupon.store.max-coupons=20",
 		"coupon.rate-limit.redeem.capacity=1000", "coupon.rate-limit.status.capacity=1000" })
-class CapacityTest {
+class CapacityTests {
 
 	private static final String CLIENT = "127.0.0.1";
 

@@ -1,4 +1,4 @@
-package com.example.couponservice.web;
+package com.example.couponservice.coupon.web;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,26 +7,21 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
+import com.example.couponservice.support.ServiceTest;
+import com.example.couponservice.support.CouponRequests;
 import com.example.couponservice.support.MutableClock;
-import com.example.couponservice.support.TestClockConfiguration;
 
-import static com.example.couponservice.web.CouponApiTest.assertProblem;
+import static com.example.couponservice.coupon.web.CouponApiTests.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Safe repeat redemption, expiry, campaigns, bulk generation and void over HTTP. */
-@SpringBootTest(
-		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000" })
-@AutoConfigureMockMvc
-@Import(TestClockConfiguration.class)
-class LifecycleApiTest {
+@ServiceTest
+class LifecycleApiTests {
 
 	@Autowired
 	MockMvcTester mvc;
@@ -39,9 +34,7 @@ class LifecycleApiTest {
 	}
 
 	String generate(String json) {
-		MvcTestResult result = post("/generate-coupon", json);
-		assertThat(result).hasStatus(HttpStatus.CREATED);
-		return result.getResponse().getHeader("Location").substring("/coupon-status?code=".length());
+		return CouponRequests.codeOf(post("/generate-coupon", json));
 	}
 
 	MvcTestResult status(String code) {

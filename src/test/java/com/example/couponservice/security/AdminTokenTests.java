@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatException;
 
 @SpringBootTest(properties = "coupon.security.admin-token=correct-horse-battery-staple")
 @AutoConfigureMockMvc
-class AdminTokenTest {
+class AdminTokenTests {
 
 	static final String TOKEN = "Bearer correct-horse-battery-staple";
 

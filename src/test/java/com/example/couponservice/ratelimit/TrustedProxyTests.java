@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "server.forward-headers-strategy=native",
 		"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1" })
-class TrustedProxyTest {
+class TrustedProxyTests {
 
 	@LocalServerPort
 	int port;

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(properties = "logging.structured.format.console=ecs")
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)
-class StructuredLoggingTest {
+class StructuredLoggingTests {
 
 	@Autowired
 	MockMvcTester mvc;

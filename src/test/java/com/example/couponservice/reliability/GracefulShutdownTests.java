@@ -32,15 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.context.TypeExcludeFilter;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.core.type.classreading.MetadataReader;
-import org.springframework.core.type.classreading.MetadataReaderFactory;
 
 import com.example.couponservice.CouponServiceApplication;
 import com.example.couponservice.coupon.Coupon;
@@ -67,7 +63,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * graceful shutdown. Every response a client received must be complete, and every
  * redemption acknowledged with 200 must be USED in the store.
  */
-class GracefulShutdownTest {
+class GracefulShutdownTests {
 
 	private static final String HOLD_HEADER = "X-Test-Hold";
 
@@ -160,7 +156,7 @@ class GracefulShutdownTest {
 		long used = store.values().stream().filter(CouponStatus.USED::equals).count();
 		assertThat(used).as("no redemption the store kept went unanswered").isEqualTo(acknowledged.size());
 		System.out.printf(Locale.ROOT,
-				"GracefulShutdownTest: %d redemptions acknowledged, %d USED in the store after the web server "
+				"GracefulShutdownTests: %d redemptions acknowledged, %d USED in the store after the web server "
 						+ "stopped, %d clients refused after close%n",
 				acknowledged.size(), used, refused);
 	}
@@ -174,7 +170,6 @@ class GracefulShutdownTest {
 	}
 
 	private void register(GenericApplicationContext context) {
-		context.getBeanFactory().registerSingleton("testClassesExcluded", new TestClassesExcluded());
 		Filter hold = (request, response, chain) -> {
 			if (request instanceof HttpServletRequest http && http.getHeader(HOLD_HEADER) != null) {
 				this.held.countDown();
@@ -392,29 +387,6 @@ class GracefulShutdownTest {
 		@Override
 		public int getPhase() {
 			return this.phase;
-		}
-
-	}
-
-	/**
-	 * Keeps the tests' own configurations (the mutable clock) out of this context's
-	 * component scan, as {@code @SpringBootTest} does for its contexts.
-	 */
-	static final class TestClassesExcluded extends TypeExcludeFilter {
-
-		@Override
-		public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
-			return reader.getAnnotationMetadata().hasAnnotation(TestConfiguration.class.getName());
-		}
-
-		@Override
-		public boolean equals(Object other) {
-			return other instanceof TestClassesExcluded;
-		}
-
-		@Override
-		public int hashCode() {
-			return TestClassesExcluded.class.hashCode();
 		}
 
 	}

@@ -4,21 +4,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import com.example.couponservice.coupon.Coupon;
 import com.example.couponservice.coupon.CouponStore;
-import com.example.couponservice.coupon.CouponStoreContractTest;
-import com.example.couponservice.support.EmbeddedPostgresSupport;
+import com.example.couponservice.coupon.CouponStoreContractTests;
+import com.example.couponservice.support.EmbeddedPostgresJdbcTest;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,34 +23,21 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The PostgreSQL store against the store contract, on a real server with the real
- * migration, plus the schema's own checks that back the store up.
+ * migration (a JDBC slice), plus the schema's own checks that back the store up.
  */
-class JdbcCouponStoreContractTest extends CouponStoreContractTest {
+@EmbeddedPostgresJdbcTest
+class JdbcCouponStoreTests extends CouponStoreContractTests {
 
-	private static HikariDataSource dataSource;
+	@Autowired
+	private JdbcClient jdbc;
 
-	@BeforeAll
-	static void migrateFreshDatabase() {
-		EmbeddedPostgresSupport postgres = EmbeddedPostgresSupport.shared();
-		String database = postgres.createDatabase();
-		Flyway.configure().dataSource(postgres.dataSource(database)).load().migrate();
-		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(postgres.jdbcUrl(database));
-		config.setUsername(EmbeddedPostgresSupport.USER);
-		config.setMaximumPoolSize(16);
-		dataSource = new HikariDataSource(config);
-	}
-
-	@AfterAll
-	static void closePool() {
-		dataSource.close();
-	}
+	@Autowired
+	private PlatformTransactionManager transactionManager;
 
 	@Override
 	protected CouponStore createStore() {
-		JdbcClient jdbc = JdbcClient.create(dataSource);
-		jdbc.sql("TRUNCATE coupon").update();
-		return new JdbcCouponStore(jdbc, new JdbcTransactionManager(dataSource), JsonMapper.builder().build());
+		this.jdbc.sql("TRUNCATE coupon").update();
+		return new JdbcCouponStore(this.jdbc, this.transactionManager, JsonMapper.builder().build());
 	}
 
 	@Test
@@ -71,7 +54,7 @@ class JdbcCouponStoreContractTest extends CouponStoreContractTest {
 		store.insert(Coupon.fresh("ABCD2345", NOW, null, null, Map.of()));
 
 		assertThatExceptionOfType(DataIntegrityViolationException.class)
-			.isThrownBy(() -> JdbcClient.create(dataSource).sql("UPDATE coupon SET status = 'USED'").update());
+			.isThrownBy(() -> this.jdbc.sql("UPDATE coupon SET status = 'USED'").update());
 	}
 
 	@Test
@@ -80,7 +63,7 @@ class JdbcCouponStoreContractTest extends CouponStoreContractTest {
 		store.insert(Coupon.fresh("ABCD2345", NOW, null, null, Map.of()));
 
 		assertThatExceptionOfType(DataIntegrityViolationException.class)
-			.isThrownBy(() -> JdbcClient.create(dataSource).sql("UPDATE coupon SET reference = 'order-1'").update());
+			.isThrownBy(() -> this.jdbc.sql("UPDATE coupon SET reference = 'order-1'").update());
 	}
 
 	@Test
@@ -91,7 +74,7 @@ class JdbcCouponStoreContractTest extends CouponStoreContractTest {
 		store.insert(Coupon.fresh("ABCD2345", created, expires, null, Map.of()));
 		store.insertAll(List.of(Coupon.fresh("ABCD2346", created, expires, null, Map.of())));
 
-		List<Boolean> exact = JdbcClient.create(dataSource)
+		List<Boolean> exact = this.jdbc
 			.sql("SELECT created_at = CAST('2031-03-30 01:30:00.001+00' AS timestamptz) "
 					+ "AND expires_at = CAST('2031-10-26 01:30:59.999+00' AS timestamptz) FROM coupon")
 			.query(Boolean.class)

@@ -1,4 +1,4 @@
-package com.example.couponservice.web;
+package com.example.couponservice.coupon.web;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,16 +6,14 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
+import com.example.couponservice.support.ServiceTest;
+import com.example.couponservice.support.CouponRequests;
 import com.example.couponservice.support.MutableClock;
-import com.example.couponservice.support.TestClockConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,11 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The HTTP contract of every endpoint, end to end through filters, controller, service
  * and store. Rate limits are raised here; their own tests live in the ratelimit package.
  */
-@SpringBootTest(
-		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000" })
-@AutoConfigureMockMvc
-@Import(TestClockConfiguration.class)
-class CouponApiTest {
+@ServiceTest
+class CouponApiTests {
 
 	static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
 
@@ -38,9 +33,7 @@ class CouponApiTest {
 	MutableClock clock;
 
 	String generate() {
-		MvcTestResult result = this.mvc.post().uri("/generate-coupon").exchange();
-		assertThat(result).hasStatus(HttpStatus.CREATED);
-		return result.getResponse().getHeader("Location").substring("/coupon-status?code=".length());
+		return CouponRequests.generate(this.mvc);
 	}
 
 	MvcTestResult redeem(String json) {
@@ -65,7 +58,7 @@ class CouponApiTest {
 	void generateAnswers201WithLocationAndTheCode() {
 		MvcTestResult result = this.mvc.post().uri("/generate-coupon").exchange();
 		assertThat(result).hasStatus(HttpStatus.CREATED).hasContentTypeCompatibleWith(MediaType.APPLICATION_JSON);
-		String code = result.getResponse().getHeader("Location").substring("/coupon-status?code=".length());
+		String code = CouponRequests.codeOf(result);
 		assertThat(code).matches("[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}");
 		assertThat(result).bodyJson().isStrictlyEqualTo("{\"code\":\"" + code + "\"}");
 	}

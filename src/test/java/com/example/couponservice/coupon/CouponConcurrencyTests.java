@@ -23,7 +23,7 @@ import com.example.couponservice.support.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Many threads at once against one service: the atomicity claims. */
-class CouponConcurrencyTest {
+class CouponConcurrencyTests {
 
 	private static final int THREADS = 64;
 

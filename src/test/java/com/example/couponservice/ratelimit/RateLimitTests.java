@@ -6,18 +6,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
+import com.example.couponservice.support.RateLimitedServiceTest;
+import com.example.couponservice.support.CouponRequests;
+import com.example.couponservice.support.Scrapes;
 import com.example.couponservice.support.MutableClock;
-import com.example.couponservice.support.TestClockConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,11 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The per-client budgets with their default settings. Each test uses its own client
  * addresses, since the buckets live as long as the shared application context.
  */
-@SpringBootTest
-@AutoConfigureMockMvc
-@Import(TestClockConfiguration.class)
+@RateLimitedServiceTest
 @ExtendWith(OutputCaptureExtension.class)
-class RateLimitTest {
+class RateLimitTests {
 
 	@Autowired
 	MockMvcTester mvc;
@@ -38,8 +35,7 @@ class RateLimitTest {
 	MutableClock clock;
 
 	String generate() {
-		MvcTestResult result = this.mvc.post().uri("/generate-coupon").exchange();
-		return result.getResponse().getHeader("Location").substring("/coupon-status?code=".length());
+		return CouponRequests.generate(this.mvc);
 	}
 
 	MvcTestResult redeem(String client, String code) {
@@ -57,14 +53,9 @@ class RateLimitTest {
 	}
 
 	double rateLimited(String endpoint) throws Exception {
-		MvcTestResult scrape = this.mvc.get().uri("/actuator/prometheus").exchange();
-		String body = scrape.getResponse().getContentAsString();
-		String prefix = "coupon_rate_limited_total{application=\"coupon-service\",endpoint=\"" + endpoint + "\"} ";
-		return body.lines()
-			.filter((line) -> line.startsWith(prefix))
-			.mapToDouble((line) -> Double.parseDouble(line.substring(prefix.length())))
-			.findFirst()
-			.orElseThrow();
+		String scrape = this.mvc.get().uri("/actuator/prometheus").exchange().getResponse().getContentAsString();
+		return Scrapes.value(scrape,
+				"coupon_rate_limited_total{application=\"coupon-service\",endpoint=\"" + endpoint + "\"}");
 	}
 
 	@Test

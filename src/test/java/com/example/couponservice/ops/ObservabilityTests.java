@@ -5,23 +5,25 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
+import com.example.couponservice.support.RateLimitedServiceTest;
+import com.example.couponservice.support.CouponRequests;
 import com.example.couponservice.support.MutableClock;
-import com.example.couponservice.support.TestClockConfiguration;
 
 import static com.example.couponservice.support.Scrapes.value;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,12 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * /actuator/prometheus, and the masked log lines. Leaves a real scrape in
  * target/prometheus-scrape.txt for promtool in CI.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "coupon.rate-limit.redeem.capacity=3", "logging.level.com.example.couponservice=DEBUG" })
-@AutoConfigureMockMvc
-@Import(TestClockConfiguration.class)
+@RateLimitedServiceTest
 @ExtendWith(OutputCaptureExtension.class)
-class ObservabilityTest {
+class ObservabilityTests {
 
 	private static final String APP = "application=\"coupon-service\"";
 
@@ -59,26 +58,37 @@ class ObservabilityTest {
 		}).contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\"}").exchange();
 	}
 
+	@Autowired
+	LoggingSystem logging;
+
+	/** DEBUG for the coupon package, so generation logs where each code came from. */
+	@BeforeEach
+	void debugCouponLogs() {
+		this.logging.setLogLevel("com.example.couponservice.coupon", LogLevel.DEBUG);
+	}
+
+	@AfterEach
+	void resetCouponLogs() {
+		this.logging.setLogLevel("com.example.couponservice.coupon", null);
+	}
+
 	@Test
 	void everyOutcomeMovesExactlyItsSeriesAndLogsTheCodeMasked(CapturedOutput output) throws Exception {
 		String before = scrape();
-		String code = this.mvc.post()
-			.uri("/generate-coupon")
-			.exchange()
-			.getResponse()
-			.getHeader("Location")
-			.substring("/coupon-status?code=".length());
+		String code = CouponRequests.generate(this.mvc);
 		redeem("203.0.113.50", code);
 		redeem("203.0.113.50", code);
-		redeem("203.0.113.50", "ZZZZZZZZ");
-		redeem("203.0.113.50", "ZZZZZZZZ");
+		for (int i = 0; i < 4; i++) {
+			// The default budget is 5: the last of these is refused.
+			redeem("203.0.113.50", "ZZZZZZZZ");
+		}
 		this.mvc.get().uri("/coupon-status").param("code", code).exchange();
 		this.mvc.get().uri("/coupon-status").param("code", "bad").exchange();
 		String after = scrape();
 
 		Map<String, Double> expected = Map.of("coupon_redemptions_total{" + APP + ",outcome=\"redeemed\"}", 1.0,
 				"coupon_redemptions_total{" + APP + ",outcome=\"already_redeemed\"}", 1.0,
-				"coupon_redemptions_total{" + APP + ",outcome=\"not_found\"}", 1.0,
+				"coupon_redemptions_total{" + APP + ",outcome=\"not_found\"}", 3.0,
 				"coupon_redemptions_total{" + APP + ",outcome=\"conflict\"}", 0.0,
 				"coupon_rate_limited_total{" + APP + ",endpoint=\"redeem\"}", 1.0,
 				"coupon_status_lookups_total{" + APP + ",result=\"used\"}", 1.0,

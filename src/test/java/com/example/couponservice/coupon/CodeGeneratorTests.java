@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CodeGeneratorTest {
+class CodeGeneratorTests {
 
 	/**
 	 * Deterministic: SHA1PRNG seeded before first use gives the same stream every run.

@@ -18,7 +18,7 @@ import com.example.couponservice.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class CodePoolTest {
+class CodePoolTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class CouponCodeTest {
+class CouponCodeTests {
 
 	@Test
 	void alphabetHas32DistinctCharactersWithoutLookAlikes() {

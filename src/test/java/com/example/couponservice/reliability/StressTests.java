@@ -27,13 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.example.couponservice.coupon.CouponCode;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import com.example.couponservice.support.ServiceTest;
 
 import static com.example.couponservice.support.Scrapes.delta;
 import static com.example.couponservice.support.Scrapes.value;
@@ -48,9 +49,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * /actuator/prometheus moved by exactly what the clients saw. Throughput is printed, not
  * asserted.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000" })
-class StressTest {
+@ServiceTest
+class StressTests {
 
 	private static final int CLIENTS = 8;
 
@@ -114,7 +114,7 @@ class StressTest {
 		String after = scrape();
 		long total = this.requests.get();
 		System.out.printf(Locale.ROOT,
-				"StressTest: %d requests from %d clients in %d ms, %.0f requests/s; %d unexpected; "
+				"StressTests: %d requests from %d clients in %d ms, %.0f requests/s; %d unexpected; "
 						+ "%d first redemptions, %d repeats, %d conflicts%n",
 				total, CLIENTS, TimeUnit.NANOSECONDS.toMillis(elapsedNanos), total * 1e9 / elapsedNanos,
 				this.unexpected.size(), count("redeem:redeemed"), count("redeem:already_redeemed"),
