@@ -3,6 +3,7 @@ package com.example.couponservice.bench;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +22,9 @@ import com.example.couponservice.coupon.InMemoryCouponStore;
  * documented defaults of {@link CouponProperties} and a {@link SimpleMeterRegistry}.
  */
 final class BenchFixtures {
+
+	/** No expiry, no campaign, no metadata. */
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of());
 
 	/** Largest bulk request (coupon.generation.max-bulk-count default). */
 	static final int BULK_MAX = 10_000;
@@ -67,7 +71,7 @@ final class BenchFixtures {
 		int done = 0;
 		while (done < count) {
 			int batch = Math.min(BULK_MAX, count - done);
-			for (Coupon coupon : service.generateBulk(batch, CouponTemplate.PLAIN)) {
+			for (Coupon coupon : service.generateBulk(batch, PLAIN)) {
 				codes[done++] = coupon.code();
 			}
 		}

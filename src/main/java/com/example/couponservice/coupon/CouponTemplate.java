@@ -14,9 +14,6 @@ import org.jspecify.annotations.Nullable;
  */
 public record CouponTemplate(@Nullable Instant expiresAt, @Nullable String campaign, Map<String, String> metadata) {
 
-	/** No expiry, no campaign, no metadata: the seed's coupon. */
-	public static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of());
-
 	public CouponTemplate {
 		metadata = Map.copyOf(metadata);
 	}

@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Operator authentication ({@code coupon.security.*}).
  *
  * @param adminToken the bearer token that admin endpoints (generation, void, campaign
- * stats) require; when unset they are open, as in the original design, and a warning is
- * logged at startup. Set it with {@code COUPON_SECURITY_ADMIN_TOKEN}
+ * stats) require; when unset they are open (convenient on a developer's machine), and a
+ * warning is logged at startup. Set it with {@code COUPON_SECURITY_ADMIN_TOKEN}
  * @param requireAdminToken refuse to start without an admin token (on in the {@code prod}
  * profile)
  */

@@ -53,7 +53,7 @@ class CodeGeneratorTests {
 	@Test
 	void aModuloBiasedSourceWouldFailTheSameBound() throws Exception {
 		// Guard that the chi-square check above can fail: map 36 letters onto 32 with a
-		// modulo, as the seed's "36^8" design would, and the bound is exceeded.
+		// modulo, as a 36-letter alphabet cut to 32 would be, and the bound is exceeded.
 		SecureRandom random = seeded(42);
 		int samples = 320_000;
 		long[] counts = new long[32];

@@ -2,6 +2,7 @@ package com.example.couponservice.coupon;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Many threads at once against one service: the atomicity claims. */
 class CouponConcurrencyTests {
+
+	/** No expiry, no campaign, no metadata. */
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of());
 
 	private static final int THREADS = 64;
 
@@ -74,7 +78,7 @@ class CouponConcurrencyTests {
 	@Test
 	void sixtyFourThreadsRedeemingOneCodeGiveExactlyOneFirstRedemption() throws Exception {
 		for (int round = 0; round < 20; round++) {
-			String code = this.service.generate(CouponTemplate.PLAIN).code();
+			String code = this.service.generate(PLAIN).code();
 			List<Redemption> results = race(THREADS, () -> this.service.redeem(code, null, null));
 			assertThat(results.stream().filter((r) -> !r.alreadyRedeemed()).count()).isEqualTo(1);
 			assertThat(results.stream().map((r) -> r.coupon().redeemedAt()).distinct()).hasSize(1);
@@ -87,7 +91,7 @@ class CouponConcurrencyTests {
 	@Test
 	void racingReferencesForOneCodeLeaveExactlyOneWinnerAndItsReferenceStored() throws Exception {
 		for (int round = 0; round < 20; round++) {
-			String code = this.service.generate(CouponTemplate.PLAIN).code();
+			String code = this.service.generate(PLAIN).code();
 			Set<String> winners = ConcurrentHashMap.newKeySet();
 			AtomicInteger orders = new AtomicInteger();
 			List<Boolean> conflicts = new ArrayList<>(race(THREADS, () -> {
@@ -113,7 +117,7 @@ class CouponConcurrencyTests {
 		List<List<String>> batches = race(16, () -> {
 			List<String> codes = new ArrayList<>(perThread);
 			for (int i = 0; i < perThread; i++) {
-				codes.add(this.service.generate(CouponTemplate.PLAIN).code());
+				codes.add(this.service.generate(PLAIN).code());
 			}
 			return codes;
 		});
@@ -129,7 +133,7 @@ class CouponConcurrencyTests {
 	@Test
 	void voidAndRedeemRacingForOneCodeNeverBothSucceed() throws Exception {
 		for (int round = 0; round < 50; round++) {
-			String code = this.service.generate(CouponTemplate.PLAIN).code();
+			String code = this.service.generate(PLAIN).code();
 			AtomicInteger turn = new AtomicInteger();
 			List<String> outcomes = race(2, () -> {
 				if (turn.getAndIncrement() == 0) {

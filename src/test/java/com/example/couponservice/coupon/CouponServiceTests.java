@@ -24,6 +24,9 @@ import static org.assertj.core.api.Assertions.entry;
 
 class CouponServiceTests {
 
+	/** No expiry, no campaign, no metadata. */
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of());
+
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -55,12 +58,12 @@ class CouponServiceTests {
 	}
 
 	private String generate() {
-		return this.service.generate(CouponTemplate.PLAIN).code();
+		return this.service.generate(PLAIN).code();
 	}
 
 	@Test
 	void generateStoresAnUnusedCouponCreatedNow() {
-		Coupon coupon = this.service.generate(CouponTemplate.PLAIN);
+		Coupon coupon = this.service.generate(PLAIN);
 		assertThat(this.store.find(coupon.code())).contains(coupon);
 		assertThat(coupon.status()).isEqualTo(CouponStatus.UNUSED);
 		assertThat(coupon.createdAt()).isEqualTo(this.clock.instant());
@@ -282,8 +285,8 @@ class CouponServiceTests {
 
 	@Test
 	void bulkCountMustBeBetweenOneAndTheMaximum() {
-		assertField(() -> this.service.generateBulk(0, CouponTemplate.PLAIN), "count");
-		assertField(() -> this.service.generateBulk(10_001, CouponTemplate.PLAIN), "count");
+		assertField(() -> this.service.generateBulk(0, PLAIN), "count");
+		assertField(() -> this.service.generateBulk(10_001, PLAIN), "count");
 		assertThat(this.store.size()).isZero();
 	}
 
@@ -291,9 +294,8 @@ class CouponServiceTests {
 	void aFullStoreRefusesGenerationAndBulkIsAllOrNothing() {
 		this.store = new InMemoryCouponStore(5);
 		this.service = service(null);
-		this.service.generateBulk(3, CouponTemplate.PLAIN);
-		assertThatExceptionOfType(StoreFullException.class)
-			.isThrownBy(() -> this.service.generateBulk(3, CouponTemplate.PLAIN));
+		this.service.generateBulk(3, PLAIN);
+		assertThatExceptionOfType(StoreFullException.class).isThrownBy(() -> this.service.generateBulk(3, PLAIN));
 		assertThat(this.store.size()).isEqualTo(3);
 		generate();
 		generate();
@@ -324,8 +326,7 @@ class CouponServiceTests {
 		for (int i = 0; i < 3_000; i++) {
 			assertThat(seen.add(generate())).isTrue();
 		}
-		this.service.generateBulk(5_000, CouponTemplate.PLAIN)
-			.forEach((coupon) -> assertThat(seen.add(coupon.code())).isTrue());
+		this.service.generateBulk(5_000, PLAIN).forEach((coupon) -> assertThat(seen.add(coupon.code())).isTrue());
 		assertThat(this.store.size()).isEqualTo(8_000);
 	}
 

@@ -70,7 +70,7 @@ class CouponApiTests {
 	}
 
 	@Test
-	void firstRedemptionAnswersTheSeedMessageWithTimestamp() {
+	void firstRedemptionAnswersTheSuccessMessageWithItsTimestamp() {
 		String code = generate();
 		MvcTestResult result = redeem("{\"code\":\"" + code + "\"}");
 		assertThat(result).hasStatus(HttpStatus.OK);

@@ -211,7 +211,7 @@ class LifecycleApiTests {
 	}
 
 	@Test
-	void anOldClientSeesExactlyTheSeedContract() {
+	void aClientSendingOnlyTheCodeGetsTheMinimalContract() {
 		String code = generate("{}");
 		assertThat(post("/generate-coupon", "")).hasStatus(HttpStatus.CREATED);
 		assertThat(post("/redeem-coupon", "{\"code\":\"" + code + "\"}")).bodyJson()
