@@ -15,7 +15,7 @@ public class CouponConflictException extends RuntimeException {
 
 	@Nullable private final Instant at;
 
-	CouponConflictException(Reason reason, String code, @Nullable Instant at, String message) {
+	public CouponConflictException(Reason reason, String code, @Nullable Instant at, String message) {
 		super(message);
 		this.reason = reason;
 		this.code = code;

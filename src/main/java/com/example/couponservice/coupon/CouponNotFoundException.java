@@ -5,7 +5,7 @@ public class CouponNotFoundException extends RuntimeException {
 
 	private final String code;
 
-	CouponNotFoundException(String code) {
+	public CouponNotFoundException(String code) {
 		super("no coupon has the code " + code);
 		this.code = code;
 	}

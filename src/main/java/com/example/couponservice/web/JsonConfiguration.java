@@ -18,7 +18,7 @@ import tools.jackson.databind.type.LogicalType;
  * coerced: {@code "code": 12345678} is an error, not the string "12345678".
  */
 @Configuration(proxyBeanMethods = false)
-class JsonConfiguration {
+public class JsonConfiguration {
 
 	@Bean
 	JsonMapperBuilderCustomizer strictJson() {

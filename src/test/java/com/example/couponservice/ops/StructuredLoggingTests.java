@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One setting turns the console into ECS JSON lines, with the client address from the
- * MDC.
+ * MDC. A context of its own: the log format is fixed when the context starts.
  */
 @SpringBootTest(properties = "logging.structured.format.console=ecs")
 @AutoConfigureMockMvc

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Behind a trusted proxy (or a storefront backend forwarding its customers' addresses)
  * operators turn on Tomcat's RemoteIpValve; then each customer has a budget, but only
- * requests from the listed proxies may name the client.
+ * requests from the listed proxies may name the client. A context of its own: the valve
+ * is configured when Tomcat starts.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "server.forward-headers-strategy=native",
 		"server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1" })

@@ -16,6 +16,11 @@ import com.example.couponservice.CouponServiceApplication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
+/**
+ * With an admin token configured, the operator endpoints need it and nothing else does. A
+ * context of its own: the token changes which requests the filter lets through for every
+ * other test.
+ */
 @SpringBootTest(properties = "coupon.security.admin-token=correct-horse-battery-staple")
 @AutoConfigureMockMvc
 class AdminTokenTests {

@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL goes away under a running service and comes back: meanwhile every request
  * that needs it fails fast with a 503 problem document and the service reports itself not
  * ready; afterwards it serves again without a restart. The database is a dedicated
- * server, so stopping it does not disturb other test classes.
+ * server, so stopping it does not disturb other test classes, and so this context is its
+ * own and is closed afterwards.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "spring.datasource.hikari.connection-timeout=500")
