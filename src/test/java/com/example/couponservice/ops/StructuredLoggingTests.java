@@ -2,6 +2,7 @@ package com.example.couponservice.ops;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(properties = "logging.structured.format.console=ecs")
 @AutoConfigureMockMvc
 @ExtendWith(OutputCaptureExtension.class)
+@Isolated("the log format is global to the JVM: another context starting meanwhile would reset it")
 class StructuredLoggingTests {
 
 	@Autowired

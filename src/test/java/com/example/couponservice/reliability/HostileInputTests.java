@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -56,6 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ServiceTest
 @ExtendWith(OutputCaptureExtension.class)
+@Isolated("checks that nothing at all logs an error while it runs")
 class HostileInputTests {
 
 	private static final String CLIENT = "127.0.0.1";

@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import com.example.couponservice.coupon.CouponCode;
 import com.example.couponservice.coupon.InvalidCouponCodeException;
+import com.example.couponservice.web.JsonConfiguration;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -279,14 +280,9 @@ class NormaliserPropertiesTests {
 
 	private static JsonMapper applicationJsonMapper() {
 		AtomicReference<JsonMapper> mapper = new AtomicReference<>();
-		try {
-			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class))
-				.withUserConfiguration(Class.forName("com.example.couponservice.web.JsonConfiguration"))
-				.run((context) -> mapper.set(context.getBean(JsonMapper.class)));
-		}
-		catch (ClassNotFoundException ex) {
-			throw new IllegalStateException(ex);
-		}
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class))
+			.withUserConfiguration(JsonConfiguration.class)
+			.run((context) -> mapper.set(context.getBean(JsonMapper.class)));
 		return mapper.get();
 	}
 

@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -16,7 +18,8 @@ import org.springframework.context.annotation.Import;
  * The whole service as {@link ServiceTest} runs it, but with the default rate limits: for
  * tests of the budgets, metrics and the API description. Classes with this annotation
  * share one context; each test spends the budgets of client addresses of its own, and
- * moves the shared {@link MutableClock} only forward.
+ * moves the shared {@link MutableClock} only forward; they never run at the same time as
+ * each other.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -25,6 +28,7 @@ import org.springframework.context.annotation.Import;
 @AutoConfigureMockMvc
 @AutoConfigureRestTestClient
 @Import(TestClockConfiguration.class)
+@ResourceLock("RateLimitedServiceTest")
 public @interface RateLimitedServiceTest {
 
 }

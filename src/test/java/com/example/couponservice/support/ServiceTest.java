@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.junit.jupiter.api.parallel.ResourceLock;
+
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -19,7 +21,7 @@ import org.springframework.context.annotation.Import;
  * the rate limits ({@link RateLimitedServiceTest} keeps those). Every class with this
  * annotation (and the same profile) shares one cached context, so tests must not assume
  * an empty store or untouched counters: they work on their own codes and compare counters
- * before and after.
+ * before and after. They never run at the same time as each other.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -29,6 +31,7 @@ import org.springframework.context.annotation.Import;
 @AutoConfigureMockMvc
 @AutoConfigureRestTestClient
 @Import(TestClockConfiguration.class)
+@ResourceLock("ServiceTest")
 public @interface ServiceTest {
 
 }
