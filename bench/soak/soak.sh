@@ -69,6 +69,7 @@ else
 	# shellcheck disable=SC2086
 	java ${JAVA_OPTS:--Xmx512m} -jar "$JAR" --server.address=127.0.0.1 --server.port="$PORT" \
 		--coupon.rate-limit.redeem.capacity=1000000000 --coupon.rate-limit.status.capacity=1000000000 \
+		--coupon.rate-limit.redeem.network-capacity=1000000000 --coupon.rate-limit.status.network-capacity=1000000000 \
 		--coupon.rate-limit.generate.capacity=0 >"$APP_LOG" 2>&1 &
 	STARTED_PID=$!
 	APP_PID=$STARTED_PID

@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import org.springframework.util.unit.DataSize;
+
 import com.example.couponservice.coupon.CodeGenerator;
 import com.example.couponservice.coupon.CodePool;
 import com.example.couponservice.coupon.Coupon;
@@ -34,7 +36,7 @@ final class BenchFixtures {
 
 	static CouponProperties defaultProperties() {
 		return new CouponProperties(new CouponProperties.Pool(10_000, 5_000, Duration.ofSeconds(1)),
-				new CouponProperties.Generation(10, BULK_MAX), new CouponProperties.Store(0), null);
+				new CouponProperties.Generation(10, BULK_MAX), new CouponProperties.Store(DataSize.ofBytes(0)), new CouponProperties.Redeem(false), null);
 	}
 
 	/** A fresh service with an empty, uncapped in-memory store and a full pool. */

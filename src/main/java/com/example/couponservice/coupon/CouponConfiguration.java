@@ -16,8 +16,8 @@ import org.springframework.context.annotation.Profile;
 @Configuration(proxyBeanMethods = false)
 class CouponConfiguration {
 
-	/** Approximate heap bytes a stored coupon may take, for sizing the default cap. */
-	static final long HEAP_BYTES_PER_COUPON = 256;
+	/** The share of the maximum heap the in-memory store gets by default. */
+	static final double DEFAULT_HEAP_SHARE = 0.4;
 
 	@Bean
 	Clock clock() {
@@ -42,9 +42,9 @@ class CouponConfiguration {
 	@Bean
 	@Profile("!postgres")
 	InMemoryCouponStore inMemoryCouponStore(CouponProperties properties) {
-		long max = properties.store().maxCoupons();
-		if (max == 0) {
-			max = Runtime.getRuntime().maxMemory() / HEAP_BYTES_PER_COUPON;
+		long max = properties.store().maxMemory().toBytes();
+		if (max <= 0) {
+			max = (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HEAP_SHARE);
 		}
 		return new InMemoryCouponStore(max);
 	}

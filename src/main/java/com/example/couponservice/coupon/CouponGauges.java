@@ -2,19 +2,23 @@ package com.example.couponservice.coupon;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Gauges of the pool level and of stored coupons by status. Counting coupons by status
  * walks the whole store (or runs a GROUP BY), so the counts are computed at most once per
- * {@link #STORED_REFRESH} however often Prometheus scrapes.
+ * {@link #STORED_REFRESH}, by one thread at a time, however often and however many
+ * scrapes arrive at once: the others wait for that one count instead of starting their
+ * own.
  */
 class CouponGauges implements MeterBinder {
 
@@ -22,16 +26,14 @@ class CouponGauges implements MeterBinder {
 
 	private final CodePool pool;
 
-	private final CouponStore store;
-
-	private final Clock clock;
-
-	@Nullable private volatile Snapshot snapshot;
+	private final LoadingCache<Boolean, Map<CouponStatus, Long>> counts;
 
 	CouponGauges(CodePool pool, CouponStore store, Clock clock) {
 		this.pool = pool;
-		this.store = store;
-		this.clock = clock;
+		this.counts = Caffeine.newBuilder()
+			.expireAfterWrite(STORED_REFRESH)
+			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.build((key) -> store.countByStatus(null, clock.instant()));
 	}
 
 	@Override
@@ -51,16 +53,7 @@ class CouponGauges implements MeterBinder {
 	}
 
 	private double count(CouponStatus status) {
-		Instant now = this.clock.instant();
-		Snapshot current = this.snapshot;
-		if (current == null || current.takenAt.plus(STORED_REFRESH).isBefore(now)) {
-			current = new Snapshot(now, this.store.countByStatus(null, now));
-			this.snapshot = current;
-		}
-		return current.counts.getOrDefault(status, 0L);
-	}
-
-	private record Snapshot(Instant takenAt, Map<CouponStatus, Long> counts) {
+		return this.counts.get(Boolean.TRUE).getOrDefault(status, 0L);
 	}
 
 }

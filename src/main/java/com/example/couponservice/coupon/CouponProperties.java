@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -19,13 +20,14 @@ import org.springframework.validation.annotation.Validated;
  * @param pool the pre-filled pool of fresh codes
  * @param generation on-demand generation and request limits
  * @param store the in-memory store
+ * @param redeem rules of redemption
  * @param defaultTtl lifetime given to a coupon generated without {@code expiresAt} or
  * {@code ttl}; unset means coupons never expire
  */
 @Validated
 @ConfigurationProperties("coupon")
 public record CouponProperties(@Valid @DefaultValue Pool pool, @Valid @DefaultValue Generation generation,
-		@Valid @DefaultValue Store store, @Nullable Duration defaultTtl) {
+		@Valid @DefaultValue Store store, @Valid @DefaultValue Redeem redeem, @Nullable Duration defaultTtl) {
 
 	/**
 	 * @param size how many fresh codes the pool holds when full
@@ -48,11 +50,21 @@ public record CouponProperties(@Valid @DefaultValue Pool pool, @Valid @DefaultVa
 	}
 
 	/**
-	 * @param maxCoupons most coupons the in-memory store holds; generation past it
-	 * answers 507. Zero sizes it to the heap: about 1,000,000 coupons for every 256 MiB
-	 * of maximum heap
+	 * @param requireReference refuse a redemption that names no reference (neither
+	 * {@code reference} nor an {@code Idempotency-Key}): without one, a repeat answers
+	 * 200 to anyone, so a storefront that checks only the status would grant the discount
+	 * twice. On in the {@code prod} profile
 	 */
-	public record Store(@DefaultValue("0") @Min(0) long maxCoupons) {
+	public record Redeem(@DefaultValue("false") boolean requireReference) {
+	}
+
+	/**
+	 * @param maxMemory the heap the in-memory store may fill with coupons, counted in
+	 * estimated bytes (a plain coupon about 100, one with 16 long metadata entries about
+	 * 10,000); generation past it answers 507. Zero gives it 40 % of the maximum heap:
+	 * about 2 million plain coupons with {@code -Xmx512m}
+	 */
+	public record Store(@DefaultValue("0") DataSize maxMemory) {
 	}
 
 }

@@ -49,6 +49,21 @@ public class CouponService {
 
 	private static final int MAX_METADATA_VALUE = 256;
 
+	/**
+	 * The shortest lifetime: shorter ones would expire before anyone could use them (and
+	 * under a millisecond, at once: stores keep milliseconds).
+	 */
+	static final Duration MIN_TTL = Duration.ofSeconds(1);
+
+	/**
+	 * How often a redemption tries again when the coupon changed between the refused
+	 * update and the read that explains it.
+	 */
+	private static final int MAX_REDEEM_ATTEMPTS = 3;
+
+	/** Control characters, which no metadata key may hold. */
+	private static final Pattern CONTROL = Pattern.compile("\\p{Cc}");
+
 	private final CouponStore store;
 
 	private final CodePool pool;
@@ -81,10 +96,11 @@ public class CouponService {
 		if (expiresAt != null && ttl != null) {
 			throw new InvalidFieldException("ttl", "give either expiresAt or ttl, not both");
 		}
-		if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
-			throw new InvalidFieldException("ttl", "ttl must be a positive ISO-8601 duration such as P30D");
+		if (ttl != null && ttl.compareTo(MIN_TTL) < 0) {
+			throw new InvalidFieldException("ttl",
+					"ttl must be an ISO-8601 duration of at least 1 second, such as PT30M or P30D");
 		}
-		if (expiresAt != null && !expiresAt.isAfter(now)) {
+		if (expiresAt != null && !expiresAt.truncatedTo(ChronoUnit.MILLIS).isAfter(now)) {
 			throw new InvalidFieldException("expiresAt", "expiresAt must be in the future");
 		}
 		Duration effectiveTtl = (ttl != null) ? ttl : this.properties.defaultTtl();
@@ -106,9 +122,10 @@ public class CouponService {
 		}
 	}
 
+	/** {@code now + ttl} to the millisecond, as every store keeps it. */
 	private static Instant plus(Instant now, Duration ttl) {
 		try {
-			return now.plus(ttl);
+			return now.plus(ttl).truncatedTo(ChronoUnit.MILLIS);
 		}
 		catch (ArithmeticException | java.time.DateTimeException ex) {
 			throw new InvalidFieldException("ttl", "ttl is too long");
@@ -125,13 +142,15 @@ public class CouponService {
 		}
 		for (Map.Entry<String, String> entry : metadata.entrySet()) {
 			String key = entry.getKey();
-			if (key.isEmpty() || key.length() > MAX_METADATA_KEY) {
-				throw new InvalidFieldException("metadata",
-						"metadata keys must be 1 to " + MAX_METADATA_KEY + " characters");
+			if (key.isEmpty() || key.length() > MAX_METADATA_KEY || CONTROL.matcher(key).find() || !isWellFormed(key)) {
+				throw new InvalidFieldException("metadata", "metadata keys must be 1 to " + MAX_METADATA_KEY
+						+ " characters, none of them a control " + "character or half of a surrogate pair");
 			}
-			if (entry.getValue() == null || entry.getValue().length() > MAX_METADATA_VALUE) {
-				throw new InvalidFieldException("metadata." + key,
-						"metadata values must be strings of at most " + MAX_METADATA_VALUE + " characters");
+			String value = entry.getValue();
+			if (value == null || value.length() > MAX_METADATA_VALUE || value.indexOf('\u0000') >= 0
+					|| !isWellFormed(value)) {
+				throw new InvalidFieldException("metadata." + key, "metadata values must be strings of at most "
+						+ MAX_METADATA_VALUE + " characters, without U+0000 or half of a surrogate pair");
 			}
 		}
 		return new LinkedHashMap<>(metadata);
@@ -231,44 +250,68 @@ public class CouponService {
 		try {
 			code = CouponCode.normalise(rawCode);
 			checkReference(reference);
+			if (reference == null && this.properties.redeem().requireReference()) {
+				throw new InvalidFieldException("reference", "reference is required: send the order id as reference "
+						+ "or in an Idempotency-Key header (coupon.redeem.require-reference is on)");
+			}
 		}
 		catch (InvalidCouponCodeException | InvalidFieldException ex) {
 			record(RedemptionOutcome.INVALID, rawCode, client);
 			throw ex;
 		}
 		Instant now = now();
-		Optional<Coupon> redeemed = this.store.redeem(code, reference, now);
-		if (redeemed.isPresent()) {
-			record(RedemptionOutcome.REDEEMED, code, client);
-			return new Redemption(redeemed.get(), false);
-		}
-		// Nothing changed: read why. A coupon only ever leaves UNUSED, so what we read
-		// now is what blocked the update.
-		Coupon coupon = this.store.find(code).orElse(null);
-		if (coupon == null) {
-			record(RedemptionOutcome.NOT_FOUND, code, client);
-			throw new CouponNotFoundException(code);
-		}
-		if (coupon.status() == CouponStatus.USED) {
-			if (Objects.equals(coupon.reference(), reference)) {
-				record(RedemptionOutcome.ALREADY_REDEEMED, code, client);
-				return new Redemption(coupon, true);
+		for (int attempt = 1; attempt <= MAX_REDEEM_ATTEMPTS; attempt++) {
+			Optional<Coupon> redeemed = this.store.redeem(code, reference, now);
+			if (redeemed.isPresent()) {
+				record(RedemptionOutcome.REDEEMED, code, client);
+				return new Redemption(redeemed.get(), false);
 			}
-			record(RedemptionOutcome.CONFLICT, code, client);
-			throw new CouponConflictException(Reason.ALREADY_REDEEMED, code, coupon.redeemedAt(),
-					"coupon " + code + " was already redeemed"
-							+ ((reference != null) ? " with another reference" : " by another caller"));
+			// Nothing changed: read why.
+			Coupon coupon = this.store.find(code).orElse(null);
+			if (coupon == null) {
+				break;
+			}
+			if (coupon.status() == CouponStatus.USED) {
+				if (Objects.equals(coupon.reference(), reference)) {
+					record(RedemptionOutcome.ALREADY_REDEEMED, code, client);
+					return new Redemption(coupon, true);
+				}
+				record(RedemptionOutcome.CONFLICT, code, client);
+				throw new CouponConflictException(Reason.ALREADY_REDEEMED, code, coupon.redeemedAt(),
+						"coupon " + code + " was already redeemed"
+								+ ((reference != null) ? " with another reference" : " by another caller"));
+			}
+			if (coupon.status() == CouponStatus.VOID) {
+				record(RedemptionOutcome.VOID, code, client);
+				throw new CouponConflictException(Reason.VOID, code, coupon.voidedAt(), "coupon " + code + " is void");
+			}
+			if (coupon.isExpiredAt(now)) {
+				record(RedemptionOutcome.EXPIRED, code, client);
+				throw new CouponConflictException(Reason.EXPIRED, code, coupon.expiresAt(),
+						"coupon " + code + " expired at " + coupon.expiresAt());
+			}
+			// Unused and valid, yet the update missed it: the coupon appeared (a bulk
+			// insert under way) or came back (a reversal) in between. Try again.
 		}
-		if (coupon.status() == CouponStatus.VOID) {
-			record(RedemptionOutcome.VOID, code, client);
-			throw new CouponConflictException(Reason.VOID, code, coupon.voidedAt(), "coupon " + code + " is void");
+		record(RedemptionOutcome.NOT_FOUND, code, client);
+		throw new CouponNotFoundException(code);
+	}
+
+	/**
+	 * Whether {@code text} is valid Unicode: every surrogate is half of a pair. A lone
+	 * one cannot be stored as UTF-8 (PostgreSQL refuses it).
+	 */
+	static boolean isWellFormed(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+				i++;
+			}
+			else if (Character.isSurrogate(c)) {
+				return false;
+			}
 		}
-		if (!coupon.isExpiredAt(now)) {
-			throw new IllegalStateException("the store refused to redeem an unused, unexpired coupon");
-		}
-		record(RedemptionOutcome.EXPIRED, code, client);
-		throw new CouponConflictException(Reason.EXPIRED, code, coupon.expiresAt(),
-				"coupon " + code + " expired at " + coupon.expiresAt());
+		return true;
 	}
 
 	private static void checkReference(@Nullable String reference) {

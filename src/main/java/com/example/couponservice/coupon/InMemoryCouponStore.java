@@ -20,8 +20,17 @@ import org.jspecify.annotations.Nullable;
  * campaign, metadata, reference) sits in one shared {@link Extras} object, so a plain
  * coupon carries a single null reference for it. State changes go through the map's own
  * {@code compute}, so they are atomic per code.
+ * <p>
+ * The store holds coupons up to a memory budget, counted in estimated bytes (the entry,
+ * plus its extras and their strings), not in coupons: a coupon with 16 metadata entries
+ * costs a hundred times a plain one. Generation past the budget is refused with
+ * {@link StoreFullException}; a redemption that stores a reference is never refused, and
+ * its bytes are counted too.
  */
 public class InMemoryCouponStore implements CouponStore {
+
+	/** What a coupon without extras costs: node, key, slot and entry, as measured. */
+	static final long ENTRY_BYTES = 97;
 
 	private static final long NONE = Long.MIN_VALUE;
 
@@ -29,59 +38,83 @@ public class InMemoryCouponStore implements CouponStore {
 
 	private final AtomicLong size = new AtomicLong();
 
-	private final long maxCoupons;
+	private final AtomicLong bytes = new AtomicLong();
+
+	private final long maxBytes;
 
 	/**
-	 * @param maxCoupons most coupons held; past it {@link StoreFullException}
+	 * @param maxBytes the memory budget in estimated bytes; past it
+	 * {@link StoreFullException}
 	 */
-	public InMemoryCouponStore(long maxCoupons) {
-		if (maxCoupons <= 0) {
-			throw new IllegalArgumentException("maxCoupons must be positive");
+	public InMemoryCouponStore(long maxBytes) {
+		if (maxBytes <= 0) {
+			throw new IllegalArgumentException("maxBytes must be positive");
 		}
-		this.maxCoupons = maxCoupons;
+		this.maxBytes = maxBytes;
 	}
 
 	@Override
 	public boolean insert(Coupon coupon) {
-		reserve(1);
-		if (this.coupons.putIfAbsent(CouponCode.pack(coupon.code()), Entry.of(coupon, null)) != null) {
-			this.size.decrementAndGet();
+		Entry entry = Entry.of(coupon, null);
+		long cost = ENTRY_BYTES + Extras.bytes(entry.extras);
+		reserve(cost);
+		if (this.coupons.putIfAbsent(CouponCode.pack(coupon.code()), entry) != null) {
+			this.bytes.addAndGet(-cost);
 			return false;
 		}
+		this.size.incrementAndGet();
 		return true;
 	}
 
+	/**
+	 * Puts the coupons in one by one, so others may see part of a batch that then fails;
+	 * the service copes with a coupon that comes and goes. A failed batch takes out
+	 * exactly the entries it put in, and only while they are unchanged.
+	 */
 	@Override
 	public List<String> insertAll(List<Coupon> batch) {
-		reserve(batch.size());
-		List<Long> inserted = new ArrayList<>(batch.size());
-		List<String> taken = new ArrayList<>();
+		List<Entry> entries = new ArrayList<>(batch.size());
+		long cost = 0;
 		Extras shared = null;
 		for (Coupon coupon : batch) {
 			Entry entry = Entry.of(coupon, shared);
+			if (entry.extras != null && entry.extras != shared) {
+				cost += Extras.bytes(entry.extras);
+			}
 			shared = entry.extras;
-			Long key = CouponCode.pack(coupon.code());
-			if (this.coupons.putIfAbsent(key, entry) == null) {
+			entries.add(entry);
+			cost += ENTRY_BYTES;
+		}
+		reserve(cost);
+		List<Long> inserted = new ArrayList<>(batch.size());
+		List<Entry> insertedEntries = new ArrayList<>(batch.size());
+		List<String> taken = new ArrayList<>();
+		for (int i = 0; i < batch.size(); i++) {
+			Long key = CouponCode.pack(batch.get(i).code());
+			if (this.coupons.putIfAbsent(key, entries.get(i)) == null) {
 				inserted.add(key);
+				insertedEntries.add(entries.get(i));
 			}
 			else {
-				taken.add(coupon.code());
+				taken.add(batch.get(i).code());
 			}
 		}
 		if (!taken.isEmpty()) {
-			inserted.forEach(this.coupons::remove);
-			this.size.addAndGet(-batch.size());
+			for (int i = 0; i < inserted.size(); i++) {
+				this.coupons.remove(inserted.get(i), insertedEntries.get(i));
+			}
+			this.bytes.addAndGet(-cost);
 		}
 		else {
-			this.size.addAndGet(inserted.size() - batch.size());
+			this.size.addAndGet(inserted.size());
 		}
 		return taken;
 	}
 
-	private void reserve(int count) {
-		if (this.size.addAndGet(count) > this.maxCoupons) {
-			this.size.addAndGet(-count);
-			throw new StoreFullException(this.maxCoupons);
+	private void reserve(long cost) {
+		if (this.bytes.addAndGet(cost) > this.maxBytes) {
+			this.bytes.addAndGet(-cost);
+			throw new StoreFullException(this.maxBytes);
 		}
 	}
 
@@ -94,7 +127,14 @@ public class InMemoryCouponStore implements CouponStore {
 	@Override
 	public Optional<Coupon> redeem(String code, @Nullable String reference, Instant now) {
 		long nowMillis = now.toEpochMilli();
-		return change(code, (entry) -> entry.isRedeemableAt(nowMillis) ? entry.redeemed(nowMillis, reference) : entry);
+		Optional<Coupon> redeemed = change(code,
+				(entry) -> entry.isRedeemableAt(nowMillis) ? entry.redeemed(nowMillis, reference) : entry);
+		if (redeemed.isPresent() && reference != null) {
+			// The reference lives in extras of the coupon's own; never refused, but
+			// counted.
+			this.bytes.addAndGet(Extras.bytes(redeemed.get()));
+		}
+		return redeemed;
 	}
 
 	@Override
@@ -137,6 +177,11 @@ public class InMemoryCouponStore implements CouponStore {
 		return this.size.get();
 	}
 
+	/** The estimated bytes the coupons take, as counted against the budget. */
+	public long estimatedBytes() {
+		return this.bytes.get();
+	}
+
 	/**
 	 * What most coupons do not have; shared between the coupons of one bulk request.
 	 */
@@ -148,6 +193,33 @@ public class InMemoryCouponStore implements CouponStore {
 		static Extras of(Coupon coupon) {
 			long expiresAt = (coupon.expiresAt() != null) ? coupon.expiresAt().toEpochMilli() : NONE;
 			return new Extras(expiresAt, coupon.campaign(), coupon.metadata(), coupon.reference());
+		}
+
+		/**
+		 * Estimated bytes of extras and their strings: headers, fields and references, a
+		 * string at two bytes a character (Latin-1 strings take one, so this errs high).
+		 */
+		static long bytes(@Nullable Extras extras) {
+			if (extras == null) {
+				return 0;
+			}
+			long bytes = 40 + string(extras.campaign) + string(extras.reference);
+			if (!extras.metadata.isEmpty()) {
+				bytes += 32 + 16L * extras.metadata.size();
+				for (Map.Entry<String, String> entry : extras.metadata.entrySet()) {
+					bytes += string(entry.getKey()) + string(entry.getValue());
+				}
+			}
+			return bytes;
+		}
+
+		/** The extras a redeemed coupon holds, estimated the same way. */
+		static long bytes(Coupon coupon) {
+			return bytes(of(coupon));
+		}
+
+		private static long string(@Nullable String value) {
+			return (value != null) ? 40 + 2L * value.length() : 0;
 		}
 
 		Extras withReference(@Nullable String reference) {

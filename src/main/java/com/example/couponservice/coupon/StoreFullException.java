@@ -1,10 +1,10 @@
 package com.example.couponservice.coupon;
 
-/** The store holds as many coupons as it is allowed to. */
+/** The store holds as much as it is allowed to. */
 public class StoreFullException extends RuntimeException {
 
-	public StoreFullException(long maxCoupons) {
-		super("the coupon store is full (" + maxCoupons + " coupons)");
+	public StoreFullException(long maxBytes) {
+		super("the coupon store is full: its memory budget of " + (maxBytes >> 20) + " MiB is used");
 	}
 
 }

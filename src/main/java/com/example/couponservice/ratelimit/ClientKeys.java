@@ -2,64 +2,42 @@ package com.example.couponservice.ratelimit;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
-import org.jspecify.annotations.Nullable;
+import com.example.couponservice.web.ClientAddress;
 
 /**
- * Turns a client address into its rate-limit key. IPv4 addresses are their own key; IPv6
- * addresses are cut to their network prefix (a /64 by default), since anyone holding a
- * /64 can rotate through 2^64 addresses for free.
+ * Turns a client's canonical address into its rate-limit keys, one per {@link Scope}. The
+ * address key is an IPv4 address itself, or an IPv6 address cut to its prefix (a /64 by
+ * default: anyone holding a /64 can rotate through 2^64 addresses for free). The network
+ * key is the /24 or /48 around it. An unparseable address has one shared key in each
+ * scope.
  */
-class ClientKeys {
+record ClientKeys(int ipv6PrefixLength, int ipv4NetworkPrefixLength, int ipv6NetworkPrefixLength) {
 
-	private final int ipv6PrefixLength;
-
-	ClientKeys(int ipv6PrefixLength) {
-		this.ipv6PrefixLength = ipv6PrefixLength;
+	ClientKeys(RateLimitProperties properties) {
+		this(properties.ipv6PrefixLength(), properties.ipv4NetworkPrefixLength(), properties.ipv6NetworkPrefixLength());
 	}
 
-	/**
-	 * @param remoteAddress {@code HttpServletRequest.getRemoteAddr()}: an IP literal, as
-	 * Tomcat gives it (rewritten by its RemoteIpValve when forwarded headers are trusted)
-	 */
-	String keyOf(String remoteAddress) {
-		if (remoteAddress.indexOf(':') < 0) {
-			return remoteAddress;
+	/** The keys of the client at {@code canonicalAddress} ({@link ClientAddress#of}). */
+	Keys of(String canonicalAddress) {
+		InetAddress address = ClientAddress.parse(canonicalAddress);
+		if (address == null) {
+			return new Keys(ClientAddress.UNPARSEABLE, ClientAddress.UNPARSEABLE);
 		}
-		InetAddress address = parseLiteral(remoteAddress);
-		if (!(address instanceof Inet6Address)) {
-			// An IPv4-mapped IPv6 address is the IPv4 client it maps.
-			return (address != null) ? address.getHostAddress() : remoteAddress;
+		if (address instanceof Inet6Address) {
+			return new Keys(ClientAddress.network(address, this.ipv6PrefixLength),
+					ClientAddress.network(address, this.ipv6NetworkPrefixLength));
 		}
-		byte[] bytes = address.getAddress();
-		int bits = this.ipv6PrefixLength;
-		for (int i = 0; i < bytes.length; i++) {
-			int keep = Math.max(0, Math.min(8, bits - i * 8));
-			bytes[i] &= (byte) (0xFF << (8 - keep));
-		}
-		InetAddress prefix = parseBytes(bytes);
-		return prefix.getHostAddress() + "/" + bits;
+		return new Keys(canonicalAddress, ClientAddress.network(address, this.ipv4NetworkPrefixLength));
 	}
 
-	@Nullable private static InetAddress parseLiteral(String literal) {
-		String withoutZone = (literal.indexOf('%') >= 0) ? literal.substring(0, literal.indexOf('%')) : literal;
-		try {
-			// A literal IP address is parsed, never looked up in DNS.
-			return InetAddress.getByName(withoutZone.startsWith("[") ? withoutZone : "[" + withoutZone + "]");
-		}
-		catch (UnknownHostException ex) {
-			return null;
-		}
-	}
+	/** The key of each scope. */
+	record Keys(String address, String network) {
 
-	private static InetAddress parseBytes(byte[] bytes) {
-		try {
-			return InetAddress.getByAddress(bytes);
+		String of(Scope scope) {
+			return (scope == Scope.ADDRESS) ? this.address : this.network;
 		}
-		catch (UnknownHostException ex) {
-			throw new IllegalStateException("16 bytes are always an IPv6 address", ex);
-		}
+
 	}
 
 }

@@ -15,12 +15,13 @@ import io.github.bucket4j.TimeMeter;
 import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
 
 /**
- * Buckets in this process, one Caffeine cache per budget: bounded in size and forgetting
- * clients idle for longer than a window, so a flood of addresses cannot exhaust the heap.
+ * Buckets in this process, one Caffeine cache per budget and scope: bounded in size and
+ * forgetting keys idle for longer than a window, so a flood of addresses cannot exhaust
+ * the heap.
  */
 class LocalRateLimitBuckets implements RateLimitBuckets {
 
-	private final Map<Budget, Cache<String, ClientBucket>> buckets = new EnumMap<>(Budget.class);
+	private final Map<Budget, Map<Scope, Cache<String, KeyBucket>>> buckets = new EnumMap<>(Budget.class);
 
 	private final RateLimitProperties properties;
 
@@ -30,48 +31,59 @@ class LocalRateLimitBuckets implements RateLimitBuckets {
 		this.properties = properties;
 		this.time = new ClockTimeMeter(clock);
 		for (Budget budget : Budget.values()) {
-			this.buckets.put(budget,
-					Caffeine.newBuilder()
-						.maximumSize(properties.maxTrackedClients())
-						.expireAfterAccess(properties.idleTimeout())
-						.ticker(this.time::currentTimeNanos)
-						.build());
+			Map<Scope, Cache<String, KeyBucket>> scopes = new EnumMap<>(Scope.class);
+			for (Scope scope : Scope.values()) {
+				scopes.put(scope,
+						Caffeine.newBuilder()
+							.maximumSize(properties.maxTrackedClients())
+							.expireAfterAccess(properties.idleTimeout())
+							.ticker(this.time::currentTimeNanos)
+							.build());
+			}
+			this.buckets.put(budget, scopes);
 		}
 	}
 
 	@Override
-	public Decision tryConsume(Budget budget, String clientKey) {
+	public Decision tryConsume(Budget budget, Scope scope, String key) {
 		RateLimitProperties.Limit limit = this.properties.limit(budget);
-		ClientBucket client = Objects.requireNonNull(this.buckets.get(budget))
-			.get(clientKey, (key) -> newBucket(limit));
-		ConsumptionProbe probe = client.bucket.tryConsumeAndReturnRemaining(1);
+		long capacity = limit.capacity(scope);
+		KeyBucket bucket = cache(budget, scope).get(key, (k) -> newBucket(capacity, limit));
+		ConsumptionProbe probe = bucket.bucket.tryConsumeAndReturnRemaining(1);
 		boolean firstRejection = false;
 		if (probe.isConsumed()) {
-			client.limited.set(false);
+			bucket.limited.set(false);
 		}
 		else {
-			firstRejection = client.limited.compareAndSet(false, true);
+			firstRejection = bucket.limited.compareAndSet(false, true);
 		}
-		return new Decision(probe.isConsumed(), limit.capacity(), probe.getRemainingTokens(),
-				probe.getNanosToWaitForRefill(), probe.getNanosToWaitForReset(), firstRejection);
+		return new Decision(probe.isConsumed(), capacity, probe.getRemainingTokens(), probe.getNanosToWaitForRefill(),
+				probe.getNanosToWaitForReset(), firstRejection);
 	}
 
-	private ClientBucket newBucket(RateLimitProperties.Limit limit) {
+	private Cache<String, KeyBucket> cache(Budget budget, Scope scope) {
+		return Objects.requireNonNull(Objects.requireNonNull(this.buckets.get(budget)).get(scope));
+	}
+
+	private KeyBucket newBucket(long capacity, RateLimitProperties.Limit limit) {
 		Bucket bucket = Bucket.builder()
-			.addLimit((bandwidth) -> bandwidth.capacity(limit.capacity())
-				.refillIntervally(limit.capacity(), limit.window()))
+			.addLimit((bandwidth) -> bandwidth.capacity(capacity).refillIntervally(capacity, limit.window()))
 			.withCustomTimePrecision(this.time)
 			.build();
-		return new ClientBucket(bucket, new AtomicBoolean());
+		return new KeyBucket(bucket, new AtomicBoolean());
 	}
 
 	@Override
 	public long trackedClients() {
-		return this.buckets.values().stream().mapToLong(Cache::estimatedSize).sum();
+		return this.buckets.values()
+			.stream()
+			.flatMap((scopes) -> scopes.values().stream())
+			.mapToLong(Cache::estimatedSize)
+			.sum();
 	}
 
-	/** A client's bucket, and whether its last attempt was rejected. */
-	private record ClientBucket(Bucket bucket, AtomicBoolean limited) {
+	/** A key's bucket, and whether its last attempt was rejected. */
+	private record KeyBucket(Bucket bucket, AtomicBoolean limited) {
 	}
 
 }

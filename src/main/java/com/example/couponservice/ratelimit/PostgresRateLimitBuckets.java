@@ -2,7 +2,7 @@ package com.example.couponservice.ratelimit;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -29,7 +29,8 @@ import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
  * ({@code SELECT ... FOR UPDATE}), so N instances give a client one budget, not N.
  * <p>
  * A row expires once its bucket would be full again; {@link #removeExpired()} deletes
- * expired rows in batches, so idle clients do not pile up.
+ * expired rows in batches, and rows Bucket4j created but never filled (a transaction cut
+ * off between its insert and its update) once they are older than the longest window.
  */
 class PostgresRateLimitBuckets implements RateLimitBuckets {
 
@@ -39,15 +40,24 @@ class PostgresRateLimitBuckets implements RateLimitBuckets {
 
 	private static final int CLEANUP_BATCH = 1_000;
 
+	private static final String REMOVE_UNFILLED = """
+			DELETE FROM rate_limit_bucket WHERE id IN (
+				SELECT id FROM rate_limit_bucket
+				WHERE state IS NULL AND created_at < now() - make_interval(secs => :seconds)
+				LIMIT :batch FOR UPDATE SKIP LOCKED)
+			""";
+
 	private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
 
-	private final Map<Budget, BucketConfiguration> configurations = new EnumMap<>(Budget.class);
+	private final Map<String, BucketConfiguration> configurations = new HashMap<>();
 
 	private final JdbcClient jdbc;
 
 	private final Clock clock;
 
-	/** Clients whose last attempt here was rejected, to log each trigger once. */
+	private final Duration longestWindow;
+
+	/** Keys whose last attempt here was rejected, to log each trigger once. */
 	private final Cache<String, Boolean> limited;
 
 	PostgresRateLimitBuckets(DataSource dataSource, RateLimitProperties properties, Clock clock) {
@@ -62,48 +72,60 @@ class PostgresRateLimitBuckets implements RateLimitBuckets {
 			.build();
 		for (Budget budget : Budget.values()) {
 			RateLimitProperties.Limit limit = properties.limit(budget);
-			if (limit.enabled()) {
-				this.configurations.put(budget,
-						BucketConfiguration.builder()
-							.addLimit((bandwidth) -> bandwidth.capacity(limit.capacity())
-								.refillIntervally(limit.capacity(), limit.window()))
-							.build());
+			for (Scope scope : Scope.values()) {
+				long capacity = limit.capacity(scope);
+				if (capacity > 0) {
+					this.configurations.put(prefix(budget, scope), BucketConfiguration.builder()
+						.addLimit(
+								(bandwidth) -> bandwidth.capacity(capacity).refillIntervally(capacity, limit.window()))
+						.build());
+				}
 			}
 		}
 		this.jdbc = JdbcClient.create(dataSource);
 		this.clock = clock;
+		this.longestWindow = properties.longestWindow();
 		this.limited = Caffeine.newBuilder()
 			.maximumSize(properties.maxTrackedClients())
 			.expireAfterWrite(properties.idleTimeout())
 			.build();
 	}
 
+	/** {@code redeem:} for an address, {@code redeem/network:} for a network. */
+	private static String prefix(Budget budget, Scope scope) {
+		return (scope == Scope.ADDRESS) ? budget.tag() + ":" : budget.tag() + "/" + scope.tag() + ":";
+	}
+
 	@Override
-	public Decision tryConsume(Budget budget, String clientKey) {
-		String key = budget.tag() + ":" + clientKey;
-		BucketConfiguration configuration = this.configurations.get(budget);
+	public Decision tryConsume(Budget budget, Scope scope, String key) {
+		String prefix = prefix(budget, scope);
+		BucketConfiguration configuration = this.configurations.get(prefix);
 		if (configuration == null) {
-			throw new IllegalArgumentException("the " + budget.tag() + " budget is switched off");
+			throw new IllegalArgumentException("the " + budget.tag() + " budget has no " + scope.tag() + " limit");
 		}
+		String id = prefix + key;
 		ConsumptionProbe probe;
 		try {
-			probe = this.buckets.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1);
+			probe = this.buckets.builder().build(id, () -> configuration).tryConsumeAndReturnRemaining(1);
 		}
 		catch (BucketExceptions.BucketExecutionException ex) {
 			throw new DataAccessResourceFailureException("rate-limit buckets unavailable: " + ex.getMessage(), ex);
 		}
 		boolean firstRejection = false;
 		if (probe.isConsumed()) {
-			this.limited.invalidate(key);
+			this.limited.invalidate(id);
 		}
 		else {
-			firstRejection = this.limited.asMap().putIfAbsent(key, Boolean.TRUE) == null;
+			firstRejection = this.limited.asMap().putIfAbsent(id, Boolean.TRUE) == null;
 		}
 		long capacity = configuration.getBandwidths()[0].getCapacity();
 		return new Decision(probe.isConsumed(), capacity, probe.getRemainingTokens(), probe.getNanosToWaitForRefill(),
 				probe.getNanosToWaitForReset(), firstRejection);
 	}
 
+	/**
+	 * A count query: {@link RateLimitMetrics} caches it rather than run it per scrape.
+	 */
 	@Override
 	public long trackedClients() {
 		return this.jdbc.sql("SELECT count(*) FROM " + TABLE + " WHERE expires_at > ?")
@@ -112,12 +134,23 @@ class PostgresRateLimitBuckets implements RateLimitBuckets {
 			.single();
 	}
 
-	/** Delete the rows of buckets that are full again; returns how many went. */
+	/**
+	 * Delete the rows of buckets that are full again, and rows never filled that are
+	 * older than the longest window; returns how many went.
+	 */
 	int removeExpired() {
 		int total = 0;
 		int removed;
 		do {
 			removed = this.buckets.removeExpired(CLEANUP_BATCH);
+			total += removed;
+		}
+		while (removed == CLEANUP_BATCH);
+		do {
+			removed = this.jdbc.sql(REMOVE_UNFILLED)
+				.param("seconds", this.longestWindow.toSeconds())
+				.param("batch", CLEANUP_BATCH)
+				.update();
 			total += removed;
 		}
 		while (removed == CLEANUP_BATCH);

@@ -8,8 +8,12 @@ import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
  */
 public interface RateLimitBuckets {
 
-	/** Spend one token of {@code clientKey}'s {@code budget}. */
-	Decision tryConsume(Budget budget, String clientKey);
+	/**
+	 * Spend one token of {@code budget} in the bucket of {@code key} ({@link ClientKeys}:
+	 * a client's address or its network, as {@code scope} says); the budget's capacity in
+	 * that scope is more than zero.
+	 */
+	Decision tryConsume(Budget budget, Scope scope, String key);
 
 	/** Client buckets currently held (an estimate). */
 	long trackedClients();
@@ -22,7 +26,7 @@ public interface RateLimitBuckets {
 	 * @param remaining tokens left after this attempt
 	 * @param nanosToRefill until the next token returns (0 when allowed)
 	 * @param nanosToReset until the bucket is full again
-	 * @param firstRejection whether this is the first rejection since the client was last
+	 * @param firstRejection whether this is the first rejection since the key was last
 	 * allowed through: the moment the limit triggered
 	 */
 	record Decision(boolean allowed, long limit, long remaining, long nanosToRefill, long nanosToReset,

@@ -26,8 +26,8 @@ class RateLimitConfiguration {
 	}
 
 	@Bean
-	RateLimitMetrics rateLimitMetrics(MeterRegistry registry, RateLimitBuckets buckets) {
-		return new RateLimitMetrics(registry, buckets);
+	RateLimitMetrics rateLimitMetrics(MeterRegistry registry, RateLimitBuckets buckets, Clock clock) {
+		return new RateLimitMetrics(registry, buckets, clock);
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package com.example.couponservice.ratelimit;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.servlet.FilterChain;
@@ -28,8 +29,10 @@ import com.example.couponservice.web.ProblemResponder;
  * {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset}
  * (seconds until the budget is full again); a 429 also carries {@code Retry-After}.
  * <p>
- * The caller is {@code getRemoteAddr()}: forwarded headers count only when Tomcat's
- * RemoteIpValve is turned on for trusted proxies.
+ * Each budget counts per client address and, at the same time, per network around it
+ * ({@link Scope}); a request must find a token in both, and the headers show the tighter
+ * of the two. The client is {@link ClientAddress}: forwarded headers count only from the
+ * trusted proxies ({@code coupon.security.trusted-proxies}).
  */
 class RateLimitFilter extends OncePerRequestFilter {
 
@@ -55,7 +58,7 @@ class RateLimitFilter extends OncePerRequestFilter {
 			RateLimitMetrics metrics) {
 		this.buckets = buckets;
 		this.properties = properties;
-		this.clientKeys = new ClientKeys(properties.ipv6PrefixLength());
+		this.clientKeys = new ClientKeys(properties);
 		this.problems = problems;
 		this.metrics = metrics;
 	}
@@ -65,36 +68,54 @@ class RateLimitFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		CouponEndpoint endpoint = CouponEndpoint.of(request);
 		Budget budget = (endpoint != null) ? endpoint.budget() : null;
-		if (budget == null || !this.properties.limit(budget).enabled()) {
+		RateLimitProperties.Limit limit = (budget != null) ? this.properties.limit(budget) : null;
+		if (budget == null || limit == null || (limit.capacity() == 0 && limit.networkCapacity() == 0)) {
 			chain.doFilter(request, response);
 			return;
 		}
-		String client = this.clientKeys.keyOf(ClientAddress.of(request));
-		Decision decision;
+		ClientKeys.Keys keys = this.clientKeys.of(ClientAddress.of(request));
+		Decision tightest = null;
+		Scope refusedBy = null;
 		try {
-			decision = this.buckets.tryConsume(budget, client);
+			for (Scope scope : Scope.values()) {
+				if (limit.capacity(scope) == 0) {
+					continue;
+				}
+				// A refused attempt stops here: it must not spend the network's budget
+				// too, or one blocked client would drain its neighbours' share.
+				Decision decision = this.buckets.tryConsume(budget, scope, keys.of(scope));
+				if (tightest == null || !decision.allowed() || decision.remaining() < tightest.remaining()) {
+					tightest = decision;
+				}
+				if (!decision.allowed()) {
+					refusedBy = scope;
+					break;
+				}
+			}
 		}
 		catch (DataAccessException ex) {
 			// Shared buckets unreachable: fail closed, as the store behind would.
 			this.problems.fail(request, response, ex);
 			return;
 		}
-		response.setHeader(LIMIT_HEADER, Long.toString(decision.limit()));
-		response.setHeader(REMAINING_HEADER, Long.toString(decision.remaining()));
-		response.setHeader(RESET_HEADER, Long.toString(seconds(decision.nanosToReset())));
-		if (decision.allowed()) {
+		Objects.requireNonNull(tightest);
+		response.setHeader(LIMIT_HEADER, Long.toString(tightest.limit()));
+		response.setHeader(REMAINING_HEADER, Long.toString(tightest.remaining()));
+		response.setHeader(RESET_HEADER, Long.toString(seconds(tightest.nanosToReset())));
+		if (refusedBy == null) {
 			chain.doFilter(request, response);
 			return;
 		}
-		this.metrics.rejected(budget);
-		if (decision.firstRejection()) {
-			logger.info("Rate limit triggered endpoint={} client={} limit={}", budget.tag(), client, decision.limit());
+		this.metrics.rejected(budget, refusedBy);
+		if (tightest.firstRejection()) {
+			logger.info("Rate limit triggered endpoint={} scope={} client={} limit={}", budget.tag(), refusedBy.tag(),
+					keys.of(refusedBy), tightest.limit());
 		}
-		long retryAfter = Math.max(1, seconds(decision.nanosToRefill()));
+		long retryAfter = Math.max(1, seconds(tightest.nanosToRefill()));
 		response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-		this.problems.reject(request, response, HttpProblem.RATE_LIMITED,
-				"too many " + budget.tag() + " requests from this client; " + decision.limit()
-						+ " are allowed per window, try again in " + retryAfter + " s");
+		String whose = (refusedBy == Scope.ADDRESS) ? "this client" : "this client's network";
+		this.problems.reject(request, response, HttpProblem.RATE_LIMITED, "too many " + budget.tag() + " requests from "
+				+ whose + "; " + tightest.limit() + " are allowed per window, try again in " + retryAfter + " s");
 	}
 
 	private static long seconds(long nanos) {

@@ -35,15 +35,24 @@ import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
 @ConfigurationProperties("coupon.rate-limit")
 public record RateLimitProperties(@Valid @DefaultValue Redeem redeem, @Valid @DefaultValue Status status,
 		@Valid @DefaultValue Generate generate, @DefaultValue("64") @Min(1) @Max(128) int ipv6PrefixLength,
+		@DefaultValue("24") @Min(1) @Max(32) int ipv4NetworkPrefixLength,
+		@DefaultValue("48") @Min(1) @Max(128) int ipv6NetworkPrefixLength,
 		@DefaultValue("100000") @Positive long maxTrackedClients, @DefaultValue("2m") @NotNull Duration idleTimeout,
 		@DefaultValue("1m") @NotNull Duration cleanupInterval) {
 
-	public RateLimitProperties {
+	public RateLimitProperties
+
+	{
 		Duration longest = max(max(redeem.window(), status.window()), generate.window());
 		if (idleTimeout.compareTo(longest) < 0) {
 			throw new IllegalArgumentException("coupon.rate-limit.idle-timeout (" + idleTimeout
 					+ ") must be at least the longest window (" + longest + ")");
 		}
+	}
+
+	/** The longest window of any budget. */
+	public Duration longestWindow() {
+		return max(max(this.redeem.window(), this.status.window()), this.generate.window());
 	}
 
 	private static Duration max(Duration a, Duration b) {
@@ -60,33 +69,42 @@ public record RateLimitProperties(@Valid @DefaultValue Redeem redeem, @Valid @De
 	}
 
 	/**
-	 * One budget: {@code capacity} requests per {@code window}; capacity 0 disables it.
+	 * One budget: {@code capacity} requests per client and {@code networkCapacity} per
+	 * network, per {@code window}; 0 disables either.
 	 */
 	public interface Limit {
 
 		long capacity();
 
+		long networkCapacity();
+
 		Duration window();
 
-		default boolean enabled() {
-			return capacity() > 0;
+		/** The capacity of one scope of this budget; 0 when it is switched off. */
+		default long capacity(Scope scope) {
+			return (scope == Scope.ADDRESS) ? capacity() : networkCapacity();
 		}
 
 	}
 
 	/**
-	 * @param capacity redemption attempts per client and window; 0 disables the limit
+	 * @param capacity redemption and validation attempts per client and window; 0
+	 * disables the limit
+	 * @param networkCapacity the same per network (see the prefix lengths), counted at
+	 * the same time; 0 disables it
 	 * @param window length of the fixed window
 	 */
-	public record Redeem(@DefaultValue("5") @Min(0) long capacity,
+	public record Redeem(@DefaultValue("5") @Min(0) long capacity, @DefaultValue("50") @Min(0) long networkCapacity,
 			@DefaultValue("1m") @NotNull Duration window) implements Limit {
 	}
 
 	/**
 	 * @param capacity status lookups per client and window; 0 disables the limit
+	 * @param networkCapacity the same per network (see the prefix lengths), counted at
+	 * the same time; 0 disables it
 	 * @param window length of the fixed window
 	 */
-	public record Status(@DefaultValue("60") @Min(0) long capacity,
+	public record Status(@DefaultValue("60") @Min(0) long capacity, @DefaultValue("600") @Min(0) long networkCapacity,
 			@DefaultValue("1m") @NotNull Duration window) implements Limit {
 	}
 
@@ -97,6 +115,15 @@ public record RateLimitProperties(@Valid @DefaultValue Redeem redeem, @Valid @De
 	 */
 	public record Generate(@DefaultValue("0") @Min(0) long capacity,
 			@DefaultValue("1m") @NotNull Duration window) implements Limit {
+
+		/**
+		 * Generation has no network limit: it is for operators, behind the admin token.
+		 */
+		@Override
+		public long networkCapacity() {
+			return 0;
+		}
+
 	}
 
 }

@@ -9,12 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.RecoverableDataAccessException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -23,7 +18,6 @@ import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import tools.jackson.core.JacksonException;
@@ -61,28 +55,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 		logger.debug("Undecodable query string: {}", ex.getMessage());
 		return respond(HttpProblem.BAD_REQUEST
 			.problem("the query string cannot be decoded: an invalid %-escape, or bytes that are not UTF-8"));
-	}
-
-	/**
-	 * The database is unreachable or overloaded: 503, retry. Statements are single and
-	 * atomic, so a failed request changed nothing.
-	 */
-	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
-			RecoverableDataAccessException.class, CannotCreateTransactionException.class })
-	ResponseEntity<ProblemDetail> databaseUnavailable(RuntimeException ex) {
-		logger.error("Database unavailable: {}", ex.getMessage());
-		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-			.header(HttpHeaders.RETRY_AFTER, "1")
-			.body(HttpProblem.SERVICE_UNAVAILABLE.problem("the coupon database is unavailable; nothing was changed"));
-	}
-
-	/**
-	 * Any other database error is a bug (a constraint the service should have checked).
-	 */
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> databaseError(DataAccessException ex) {
-		logger.error("Unexpected database error", ex);
-		return respond(HttpProblem.INTERNAL_ERROR.problem("an unexpected error occurred; it has been logged"));
 	}
 
 	@Override

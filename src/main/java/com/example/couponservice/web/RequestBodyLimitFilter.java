@@ -16,9 +16,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses request bodies over the configured size (413) and bodies in a content coding
- * such as gzip (415), before anything parses them. A body with a {@code Content-Length}
- * is judged by it; a chunked body is read up to the limit first.
+ * Refuses request bodies over the limit of their endpoint (413) and bodies in a content
+ * coding such as gzip (415), before anything parses them. A body with a
+ * {@code Content-Length} is judged by it; a body of undeclared length (chunked, or
+ * HTTP/2) is read up to the limit first.
  */
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
@@ -49,7 +50,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 			tooLarge(request, response, maxBytes);
 			return;
 		}
-		if (length < 0 && request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+		if (length < 0 && mayHaveBody(request)) {
 			byte[] body = request.getInputStream().readNBytes(maxBytes + 1);
 			if (body.length > maxBytes) {
 				tooLarge(request, response, maxBytes);
@@ -59,6 +60,16 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 			return;
 		}
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * Whether a request that declares no length may still carry a body: a chunked one, or
+	 * any request of a protocol other than HTTP/1.x (an HTTP/2 request has neither
+	 * Content-Length nor Transfer-Encoding). An HTTP/1.x request with neither has no body
+	 * at all.
+	 */
+	private static boolean mayHaveBody(HttpServletRequest request) {
+		return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null || !request.getProtocol().startsWith("HTTP/1.");
 	}
 
 	private void tooLarge(HttpServletRequest request, HttpServletResponse response, int maxBytes) {

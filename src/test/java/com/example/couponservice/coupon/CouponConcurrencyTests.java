@@ -2,9 +2,9 @@ package com.example.couponservice.coupon;
 
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,11 +12,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.util.unit.DataSize;
 
 import com.example.couponservice.coupon.CouponService.Redemption;
 import com.example.couponservice.support.MutableClock;
@@ -43,11 +46,13 @@ class CouponConcurrencyTests {
 	private final CodePool pool = new CodePool(this.generator, this.metrics, this.clock,
 			new CouponProperties.Pool(64, 32, Duration.ofMillis(50)));
 
-	private final InMemoryCouponStore store = new InMemoryCouponStore(10_000_000);
+	private final InMemoryCouponStore store = new InMemoryCouponStore(100L << 20);
 
 	private final CouponService service = new CouponService(this.store, this.pool, this.generator, this.metrics,
-			this.clock, new CouponProperties(new CouponProperties.Pool(64, 32, Duration.ofMillis(50)),
-					new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(0), null));
+			this.clock,
+			new CouponProperties(new CouponProperties.Pool(64, 32, Duration.ofMillis(50)),
+					new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(DataSize.ofBytes(0)),
+					new CouponProperties.Redeem(false), null));
 
 	private final ExecutorService executor = Executors.newFixedThreadPool(THREADS);
 
@@ -156,6 +161,50 @@ class CouponConcurrencyTests {
 			CouponStatus status = this.store.find(code).orElseThrow().status();
 			assertThat(outcomes).containsExactlyInAnyOrder((status == CouponStatus.VOID)
 					? new String[] { "void", "redeem-refused" } : new String[] { "void-refused", "redeemed" });
+		}
+	}
+
+	/**
+	 * A bulk insert that fails on its last code puts its other coupons in one by one and
+	 * takes them out again. Meanwhile another thread redeems codes of that batch: it may
+	 * see a coupon come and go, but it never gets an error other than "not found", and a
+	 * coupon it redeemed is never erased by the rollback.
+	 */
+	@Test
+	void redemptionsOfAHalfInsertedBatchGetAnAnswerAndKeepWhatTheyChanged() throws Exception {
+		for (int round = 0; round < 20; round++) {
+			List<Coupon> batch = new ArrayList<>();
+			for (String code : this.generator.next(500)) {
+				batch.add(Coupon.fresh(code, this.clock.instant(), null, null, Map.of()));
+			}
+			// The last code is taken, so every insert of the batch is rolled back.
+			this.store.insert(batch.get(batch.size() - 1));
+			CountDownLatch start = new CountDownLatch(1);
+			Future<List<String>> inserter = this.executor.submit(() -> {
+				start.await();
+				return this.store.insertAll(batch);
+			});
+			Future<List<String>> redeemer = this.executor.submit(() -> {
+				start.await();
+				List<String> redeemed = new ArrayList<>();
+				for (int i = batch.size() - 2; i >= 0; i--) {
+					String code = batch.get(i).code();
+					try {
+						this.service.redeem(code, "order-" + code, null);
+						redeemed.add(code);
+					}
+					catch (CouponNotFoundException ex) {
+						// Not in yet, or rolled back already.
+					}
+				}
+				return redeemed;
+			});
+			start.countDown();
+			assertThat(inserter.get(30, TimeUnit.SECONDS)).containsExactly(batch.get(batch.size() - 1).code());
+			for (String code : redeemer.get(30, TimeUnit.SECONDS)) {
+				assertThat(this.store.find(code)).as("redeemed %s during the batch", code)
+					.hasValueSatisfying((coupon) -> assertThat(coupon.status()).isEqualTo(CouponStatus.USED));
+			}
 		}
 	}
 

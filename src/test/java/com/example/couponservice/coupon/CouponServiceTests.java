@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.unit.DataSize;
+
 import com.example.couponservice.coupon.CouponConflictException.Reason;
 import com.example.couponservice.coupon.CouponService.Lookup;
 import com.example.couponservice.coupon.CouponService.Redemption;
@@ -38,13 +40,14 @@ class CouponServiceTests {
 	private final CodePool pool = new CodePool(this.generator, this.metrics, this.clock,
 			new CouponProperties.Pool(100, 50, Duration.ofSeconds(1)));
 
-	private InMemoryCouponStore store = new InMemoryCouponStore(1_000_000);
+	private InMemoryCouponStore store = new InMemoryCouponStore(100L << 20);
 
 	private CouponService service = service(null);
 
 	private CouponService service(Duration defaultTtl) {
 		CouponProperties properties = new CouponProperties(new CouponProperties.Pool(100, 50, Duration.ofSeconds(1)),
-				new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(0), defaultTtl);
+				new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(DataSize.ofBytes(0)),
+				new CouponProperties.Redeem(false), defaultTtl);
 		return new CouponService(this.store, this.pool, this.generator, this.metrics, this.clock, properties);
 	}
 
@@ -218,6 +221,56 @@ class CouponServiceTests {
 	}
 
 	@Test
+	void aTtlUnderOneSecondIsRefusedAndAnExpiryIsKeptToTheMillisecondAsStored() {
+		assertField(() -> this.service.template(null, Duration.ofNanos(100_000), null, null), "ttl");
+		assertField(() -> this.service.template(null, Duration.ofMillis(999), null, null), "ttl");
+		this.clock.set(Instant.parse("2026-03-01T10:00:00.123456789Z"));
+		CouponTemplate template = this.service.template(null, Duration.parse("PT1.0009999S"), null, null);
+		assertThat(template.expiresAt()).isEqualTo(Instant.parse("2026-03-01T10:00:01.123Z"));
+		Coupon coupon = this.service.generate(template);
+		assertThat(coupon.expiresAt()).isEqualTo(template.expiresAt());
+		assertThat(this.store.find(coupon.code()).orElseThrow().expiresAt()).isEqualTo(coupon.expiresAt());
+		assertThat(this.service.status(coupon.code()).status()).isEqualTo(CouponStatus.UNUSED);
+	}
+
+	@Test
+	void metadataMayNotHoldNulOrHalfASurrogatePair() {
+		assertField(() -> this.service.template(null, null, null, Map.of("k", "a\u0000b")), "metadata.k");
+		assertField(() -> this.service.template(null, null, null, Map.of("k", "lone \ud800 high")), "metadata.k");
+		assertField(() -> this.service.template(null, null, null, Map.of("k", "lone \udc00 low")), "metadata.k");
+		assertField(() -> this.service.template(null, null, null, Map.of("k\u0000", "v")), "metadata");
+		assertField(() -> this.service.template(null, null, null, Map.of("k\ud800", "v")), "metadata");
+		assertField(() -> this.service.template(null, null, null, Map.of("tab\tkey", "v")), "metadata");
+		// A pair is a character (here U+1F600), and values may hold line breaks.
+		assertThat(this.service.template(null, null, null, Map.of("emoji", "\ud83d\ude00", "note", "line 1\nline 2"))
+			.metadata()).containsEntry("emoji", "\ud83d\ude00");
+	}
+
+	@Test
+	void referencesMayNotHoldNulOrHalfASurrogatePair() {
+		String code = generate();
+		for (String reference : new String[] { "order\u0000", "order-\ud800", "\udc00" }) {
+			assertField(() -> this.service.redeem(code, reference, null), "reference");
+		}
+		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.UNUSED);
+	}
+
+	@Test
+	void withReferencesRequiredARedemptionWithoutOneIsRefusedAndChangesNothing() {
+		CouponProperties properties = new CouponProperties(new CouponProperties.Pool(100, 50, Duration.ofSeconds(1)),
+				new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(DataSize.ofBytes(0)),
+				new CouponProperties.Redeem(true), null);
+		CouponService strict = new CouponService(this.store, this.pool, this.generator, this.metrics, this.clock,
+				properties);
+		String code = generate();
+
+		assertField(() -> strict.redeem(code, null, null), "reference");
+
+		assertThat(strict.status(code).status()).isEqualTo(CouponStatus.UNUSED);
+		assertThat(strict.redeem(code, "order-1", null).alreadyRedeemed()).isFalse();
+	}
+
+	@Test
 	void campaignAndMetadataAreValidatedAndKept() {
 		CouponTemplate template = this.service.template(null, null, "black-friday_2026.v2", Map.of("channel", "email"));
 		Coupon coupon = this.service.generate(template);
@@ -292,7 +345,7 @@ class CouponServiceTests {
 
 	@Test
 	void aFullStoreRefusesGenerationAndBulkIsAllOrNothing() {
-		this.store = new InMemoryCouponStore(5);
+		this.store = new InMemoryCouponStore(5 * InMemoryCouponStore.ENTRY_BYTES);
 		this.service = service(null);
 		this.service.generateBulk(3, PLAIN);
 		assertThatExceptionOfType(StoreFullException.class).isThrownBy(() -> this.service.generateBulk(3, PLAIN));

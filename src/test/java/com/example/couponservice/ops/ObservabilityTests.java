@@ -93,7 +93,7 @@ class ObservabilityTests {
 				"coupon_redemptions_total{" + APP + ",outcome=\"already_redeemed\"}", 1.0,
 				"coupon_redemptions_total{" + APP + ",outcome=\"not_found\"}", 3.0,
 				"coupon_redemptions_total{" + APP + ",outcome=\"conflict\"}", 0.0,
-				"coupon_rate_limited_total{" + APP + ",endpoint=\"redeem\"}", 1.0,
+				"coupon_rate_limited_total{" + APP + ",endpoint=\"redeem\",scope=\"address\"}", 1.0,
 				"coupon_status_lookups_total{" + APP + ",result=\"used\"}", 1.0,
 				"coupon_status_lookups_total{" + APP + ",result=\"invalid\"}", 1.0,
 				"coupon_status_lookups_total{" + APP + ",result=\"not_found\"}", 0.0);
@@ -109,7 +109,7 @@ class ObservabilityTests {
 		assertThat(output).contains("Redemption redeemed code=" + masked + " client=203.0.113.50")
 			.contains("Redemption already_redeemed code=" + masked)
 			.contains("Redemption not_found code=ZZ****ZZ")
-			.contains("Rate limit triggered endpoint=redeem client=203.0.113.50")
+			.contains("Rate limit triggered endpoint=redeem scope=address client=203.0.113.50")
 			.containsPattern("Generated coupon " + Pattern.quote(masked) + " from (the pool|on-demand generation)")
 			.doesNotContain(code);
 	}
@@ -125,7 +125,7 @@ class ObservabilityTests {
 				"coupon_pool_refill_failures_total{" + APP + "}",
 				"coupon_redemptions_total{" + APP + ",outcome=\"invalid\"}",
 				"coupon_status_lookups_total{" + APP + ",result=\"expired\"}",
-				"coupon_rate_limited_total{" + APP + ",endpoint=\"status\"}",
+				"coupon_rate_limited_total{" + APP + ",endpoint=\"status\",scope=\"network\"}",
 				"coupon_ratelimit_tracked_clients{" + APP + "}", "coupon_stored{" + APP + ",status=\"unused\"}",
 				"coupon_stored{" + APP + ",status=\"expired\"}", "coupon_generation_rejected_total{" + APP,
 				"coupon_voided_total{" + APP + "}", "jvm_memory_used_bytes{" + APP, "process_cpu_usage{" + APP,

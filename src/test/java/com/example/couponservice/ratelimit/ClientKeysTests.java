@@ -6,38 +6,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ClientKeysTests {
 
-	private final ClientKeys keys = new ClientKeys(64);
+	private final ClientKeys keys = new ClientKeys(64, 24, 48);
 
 	@Test
-	void ipv4AddressesAreTheirOwnKey() {
-		assertThat(this.keys.keyOf("203.0.113.7")).isEqualTo("203.0.113.7");
-		assertThat(this.keys.keyOf("203.0.113.8")).isNotEqualTo(this.keys.keyOf("203.0.113.7"));
+	void anIpv4ClientIsItsOwnAddressKeyInsideItsSlash24() {
+		ClientKeys.Keys keys = this.keys.of("203.0.113.7");
+		assertThat(keys.address()).isEqualTo("203.0.113.7");
+		assertThat(keys.network()).isEqualTo("203.0.113.0/24");
+		assertThat(this.keys.of("203.0.113.200").network()).isEqualTo(keys.network());
+		assertThat(this.keys.of("203.0.114.7").network()).isNotEqualTo(keys.network());
 	}
 
 	@Test
-	void ipv6AddressesShareTheirSlash64() {
-		String key = this.keys.keyOf("2001:db8:1:2:aaaa:bbbb:cccc:dddd");
-		assertThat(key).isEqualTo("2001:db8:1:2:0:0:0:0/64");
-		assertThat(this.keys.keyOf("2001:db8:1:2::1")).isEqualTo(key);
-		assertThat(this.keys.keyOf("2001:0db8:0001:0002:ffff:ffff:ffff:ffff")).isEqualTo(key);
-		assertThat(this.keys.keyOf("2001:db8:1:3::1")).isNotEqualTo(key);
-		assertThat(this.keys.keyOf("fe80::1%eth0")).isEqualTo("fe80:0:0:0:0:0:0:0/64");
-		assertThat(this.keys.keyOf("[2001:db8:1:2::9]")).isEqualTo(key);
+	void anIpv6ClientIsItsSlash64InsideItsSlash48() {
+		ClientKeys.Keys keys = this.keys.of("2001:db8:1:2:aaaa:bbbb:cccc:dddd");
+		assertThat(keys.address()).isEqualTo("2001:db8:1:2::/64");
+		assertThat(keys.network()).isEqualTo("2001:db8:1::/48");
+		assertThat(this.keys.of("2001:db8:1:2::1").address()).isEqualTo(keys.address());
+		assertThat(this.keys.of("2001:db8:1:3::1").address()).isNotEqualTo(keys.address());
+		assertThat(this.keys.of("2001:db8:1:ffff::1").network()).isEqualTo(keys.network());
+		assertThat(this.keys.of("2001:db8:2::1").network()).isNotEqualTo(keys.network());
 	}
 
 	@Test
-	void thePrefixLengthIsConfigurable() {
-		ClientKeys slash48 = new ClientKeys(48);
-		assertThat(slash48.keyOf("2001:db8:1:2::1")).isEqualTo(slash48.keyOf("2001:db8:1:ffff::1"))
-			.isEqualTo("2001:db8:1:0:0:0:0:0/48");
-		ClientKeys slash128 = new ClientKeys(128);
-		assertThat(slash128.keyOf("2001:db8::1")).isNotEqualTo(slash128.keyOf("2001:db8::2"));
-		assertThat(new ClientKeys(60).keyOf("2001:db8:1:2f::1")).isEqualTo("2001:db8:1:20:0:0:0:0/60");
+	void thePrefixLengthsAreConfigurable() {
+		ClientKeys keys = new ClientKeys(60, 16, 32);
+		assertThat(keys.of("2001:db8:1:2f::1").address()).isEqualTo("2001:db8:1:20::/60");
+		assertThat(keys.of("2001:db8:1:2f::1").network()).isEqualTo("2001:db8::/32");
+		assertThat(keys.of("203.0.113.7").network()).isEqualTo("203.0.0.0/16");
 	}
 
 	@Test
-	void ipv4MappedIpv6AddressesAreTheIpv4Client() {
-		assertThat(this.keys.keyOf("::ffff:203.0.113.7")).isEqualTo("203.0.113.7");
+	void unparseableClientsShareOneKeyInEachScope() {
+		ClientKeys.Keys keys = this.keys.of("unparseable");
+		assertThat(keys.address()).isEqualTo("unparseable");
+		assertThat(keys.network()).isEqualTo("unparseable");
 	}
 
 }

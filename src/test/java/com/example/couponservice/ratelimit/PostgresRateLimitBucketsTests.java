@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PostgresRateLimitBucketsTests {
 
 	private static final RateLimitProperties DEFAULTS = new RateLimitProperties(
-			new RateLimitProperties.Redeem(5, Duration.ofMinutes(1)),
-			new RateLimitProperties.Status(60, Duration.ofMinutes(1)),
-			new RateLimitProperties.Generate(0, Duration.ofMinutes(1)), 64, 100_000, Duration.ofMinutes(2),
+			new RateLimitProperties.Redeem(5, 50, Duration.ofMinutes(1)),
+			new RateLimitProperties.Status(60, 600, Duration.ofMinutes(1)),
+			new RateLimitProperties.Generate(0, Duration.ofMinutes(1)), 64, 24, 48, 100_000, Duration.ofMinutes(2),
 			Duration.ofMinutes(1));
 
 	@Autowired
@@ -50,10 +50,10 @@ class PostgresRateLimitBucketsTests {
 	void expiredBucketRowsAreDeletedAndLiveOnesKept() {
 		int idle = 1_200;
 		for (int i = 0; i < idle; i++) {
-			this.buckets.tryConsume(Budget.REDEEM, "idle-" + i);
+			this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "idle-" + i);
 		}
 		for (int i = 0; i < 10; i++) {
-			this.buckets.tryConsume(Budget.STATUS, "active-" + i);
+			this.buckets.tryConsume(Budget.STATUS, Scope.ADDRESS, "active-" + i);
 		}
 		assertThat(count()).isEqualTo(idle + 10);
 		// Bucket4j stamps expires_at by the wall clock (now plus the time its bucket
@@ -68,6 +68,20 @@ class PostgresRateLimitBucketsTests {
 		assertThat(this.buckets.trackedClients()).isEqualTo(10);
 		assertThat(this.jdbc.sql("SELECT id FROM rate_limit_bucket").query(String.class).list()).hasSize(10)
 			.allMatch((id) -> id.startsWith("status:active-"));
+	}
+
+	@Test
+	void rowsNeverFilledAreDeletedOnceOlderThanTheLongestWindow() {
+		this.jdbc
+			.sql("INSERT INTO rate_limit_bucket (id, state, created_at) VALUES "
+					+ "('redeem:cut-off', NULL, now() - interval '2 minutes'), ('redeem:in-flight', NULL, now())")
+			.update();
+		this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "live");
+
+		assertThat(this.buckets.removeExpired()).isEqualTo(1);
+
+		assertThat(this.jdbc.sql("SELECT id FROM rate_limit_bucket ORDER BY id").query(String.class).list())
+			.containsExactly("redeem:in-flight", "redeem:live");
 	}
 
 	private long count() {

@@ -57,8 +57,8 @@ class RateLimitTests {
 
 	double rateLimited(String endpoint) throws Exception {
 		String scrape = this.mvc.get().uri("/actuator/prometheus").exchange().getResponse().getContentAsString();
-		return Scrapes.value(scrape,
-				"coupon_rate_limited_total{application=\"coupon-service\",endpoint=\"" + endpoint + "\"}");
+		return Scrapes.value(scrape, "coupon_rate_limited_total{application=\"coupon-service\",endpoint=\"" + endpoint
+				+ "\",scope=\"address\"}");
 	}
 
 	@Test
@@ -95,7 +95,7 @@ class RateLimitTests {
 		// The refused request never reached the service: the coupon is untouched.
 		assertThat(status("192.0.2.99", code)).bodyJson().extractingPath("$.status").isEqualTo("UNUSED");
 		assertThat(rateLimited("redeem")).isEqualTo(before + 1);
-		assertThat(output).contains("Rate limit triggered endpoint=redeem client=198.51.100.1");
+		assertThat(output).contains("Rate limit triggered endpoint=redeem scope=address client=198.51.100.1");
 
 		// Another client has its own budget.
 		assertThat(redeem("198.51.100.2", code)).hasStatus(HttpStatus.OK);
@@ -119,12 +119,21 @@ class RateLimitTests {
 		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
 	}
 
+	MvcTestResult statusByPost(String client, String code) {
+		return this.mvc.post().uri("/coupon-status").with((request) -> {
+			request.setRemoteAddr(client);
+			return request;
+		}).contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\"}").exchange();
+	}
+
 	@Test
-	void statusHasItsOwnBudgetOfSixty() {
+	void statusHasItsOwnBudgetOfSixtySharedByGetAndPost() {
 		String client = "198.51.100.4";
 		for (int i = 0; i < 60; i++) {
-			assertThat(status(client, "ZZZZZZZZ")).hasStatus(HttpStatus.OK);
+			assertThat((i % 2 == 0) ? status(client, "ZZZZZZZZ") : statusByPost(client, "ZZZZZZZZ"))
+				.hasStatus(HttpStatus.OK);
 		}
+		assertThat(statusByPost(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
 		MvcTestResult limited = status(client, "ZZZZZZZZ");
 		assertThat(limited).hasStatus(HttpStatus.TOO_MANY_REQUESTS).headers().hasValue("X-RateLimit-Limit", "60");
 		assertThat(limited).bodyJson().extractingPath("$.type").isEqualTo("/problems/rate-limited");

@@ -3,8 +3,6 @@ package com.example.couponservice.reliability;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +13,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.example.couponservice.coupon.InMemoryCouponStore;
 import com.example.couponservice.support.RawHttp;
+import com.example.couponservice.support.Scrapes;
 import com.example.couponservice.support.RawHttp.Response;
 
 import tools.jackson.databind.JsonNode;
@@ -23,14 +22,17 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A full in-memory store over real HTTP: generation past {@code coupon.store.max-coupons}
- * answers 507 {@code /problems/store-full} and is counted, a bulk request that does not
- * fit stores none of its coupons, and the coupons already stored can still be redeemed,
- * looked up and voided. A context of its own: a store that holds 20 coupons would fail
- * every other test.
+ * A full in-memory store over real HTTP: generation past {@code coupon.store.max-memory}
+ * (here the room of 20 plain coupons of 97 estimated bytes) answers 507
+ * {@code /problems/store-full} and is counted, a bulk request that does not fit stores
+ * none of its coupons, and the coupons already stored can still be redeemed, looked up
+ * and voided. A context of its own: a store that holds 20 coupons would fail every other
+ * test.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "coupon.store.max-coupons=20",
-		"coupon.rate-limit.redeem.capacity=1000", "coupon.rate-limit.status.capacity=1000" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "coupon.store.max-memory=1940B", "coupon.rate-limit.redeem.capacity=1000",
+				"coupon.rate-limit.status.capacity=1000", "coupon.rate-limit.redeem.network-capacity=1000",
+				"coupon.rate-limit.status.network-capacity=1000" })
 class CapacityTests {
 
 	private static final String CLIENT = "127.0.0.1";
@@ -103,9 +105,7 @@ class CapacityTests {
 		Response response = RawHttp.send(CLIENT, this.port,
 				"GET /actuator/prometheus HTTP/1.1\r\nHost: localhost\r\n\r\n");
 		assertThat(response.status()).isEqualTo(200);
-		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(REJECTED) + " (\\S+)$").matcher(response.body());
-		assertThat(matcher.find()).as("series %s", REJECTED).isTrue();
-		return Double.parseDouble(matcher.group(1));
+		return Scrapes.value(response.body(), REJECTED);
 	}
 
 }

@@ -166,7 +166,7 @@ class GracefulShutdownTests {
 		return new SpringApplicationBuilder(CouponServiceApplication.class).registerShutdownHook(false)
 			.initializers((ConfigurableApplicationContext context) -> register((GenericApplicationContext) context))
 			.run("--server.port=0", "--server.address=127.0.0.1", "--coupon.rate-limit.redeem.capacity=1000000",
-					"--spring.main.banner-mode=off");
+					"--coupon.rate-limit.redeem.network-capacity=0", "--spring.main.banner-mode=off");
 	}
 
 	private void register(GenericApplicationContext context) {

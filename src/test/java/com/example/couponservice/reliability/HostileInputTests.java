@@ -312,7 +312,7 @@ class HostileInputTests {
 				"unsupported-media-type"));
 		table.add(new Case("generate: Content-Encoding gzip", post("/generate-coupon", "{}", "Content-Encoding: gzip"),
 				415, "unsupported-media-type"));
-		table.add(new Case("generate: body over 4 KiB", post("/generate-coupon", "{}" + " ".repeat(5000)), 413,
+		table.add(new Case("generate: body over 16 KiB", post("/generate-coupon", "{}" + " ".repeat(17_000)), 413,
 				"payload-too-large"));
 		for (String method : new String[] { "GET", "DELETE", "TRACE" }) {
 			table.add(new Case("generate: " + method, request(method, "/generate-coupon", "{}"), 405,
@@ -379,10 +379,23 @@ class HostileInputTests {
 				get("/coupon-status?code=" + t, "X-Padding: " + "p".repeat(9000)), 400, "bad-request"));
 		table.add(new Case("status: Accept text/csv", get("/coupon-status?code=" + t, "Accept: text/csv"), 406,
 				"not-acceptable"));
-		for (String method : new String[] { "POST", "PUT", "DELETE" }) {
+		for (String method : new String[] { "PUT", "DELETE", "PATCH" }) {
 			table.add(new Case("status: " + method, request(method, "/coupon-status?code=" + t, ""), 405,
 					"method-not-allowed"));
 		}
+		table.add(new Case("status by POST: empty body", request("POST", "/coupon-status", ""), 400,
+				"malformed-request"));
+		table.add(new Case("status by POST: code as number", post("/coupon-status", "{\"code\":5}"), 400,
+				"malformed-request"));
+		table.add(new Case("status by POST: unknown field",
+				post("/coupon-status", "{\"code\":\"" + t + "\",\"reference\":\"x\"}"), 400, "malformed-request"));
+		table.add(new Case("status by POST: Cyrillic look-alike letters",
+				post("/coupon-status", "{\"code\":\"" + cyrillic(t) + "\"}"), 400, "invalid-coupon-code"));
+		table.add(new Case("status by POST: body over 4 KiB", post("/coupon-status", "{}" + " ".repeat(5000)), 413,
+				"payload-too-large"));
+		table.add(new Case("status by POST: Content-Encoding gzip",
+				post("/coupon-status", "{\"code\":\"" + t + "\"}", "Content-Encoding: gzip"), 415,
+				"unsupported-media-type"));
 
 		// POST /void-coupon
 		table.add(new Case("void: code as number", post("/void-coupon", "{\"code\":5}"), 400, "malformed-request"));

@@ -57,7 +57,8 @@ class PostgresKillUnderLoadTests {
 		// A shorter wait for a connection than production's 2 s, so the outage costs the
 		// test less time; the bound on a 503 below is production's.
 		this.app = this.postgres.startService(this.database, "--coupon.rate-limit.redeem.capacity=0",
-				"--coupon.rate-limit.status.capacity=0", "--spring.datasource.hikari.connection-timeout=500");
+				"--coupon.rate-limit.status.capacity=0", "--coupon.rate-limit.redeem.network-capacity=0",
+				"--coupon.rate-limit.status.network-capacity=0", "--spring.datasource.hikari.connection-timeout=500");
 		String base = "http://127.0.0.1:" + this.app.getEnvironment().getRequiredProperty("local.server.port");
 		ConcurrentLinkedQueue<String> codes = new ConcurrentLinkedQueue<>(generate(base, 3_000));
 

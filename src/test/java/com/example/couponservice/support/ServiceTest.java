@@ -27,7 +27,9 @@ import org.springframework.context.annotation.Import;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000" })
+		properties = { "coupon.rate-limit.redeem.capacity=1000000", "coupon.rate-limit.status.capacity=1000000",
+				"coupon.rate-limit.redeem.network-capacity=1000000",
+				"coupon.rate-limit.status.network-capacity=1000000" })
 @AutoConfigureMockMvc
 @AutoConfigureRestTestClient
 @Import(TestClockConfiguration.class)

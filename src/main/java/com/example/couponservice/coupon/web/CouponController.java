@@ -148,6 +148,15 @@ class CouponController {
 		return CouponStatusResponse.of(this.service.status(code));
 	}
 
+	@Operation(summary = "Look a coupon up, the code in the body",
+			description = "The same answers as GET /coupon-status, and the same budget; the code stays out of the "
+					+ "URL, and so out of proxy and ingress access logs.")
+	@PostMapping(path = Paths.STATUS, consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	CouponStatusResponse statusByBody(@RequestBody StatusRequest request) {
+		return CouponStatusResponse.of(this.service.status(request.code()));
+	}
+
 	@Operation(summary = "Void an unused coupon (admin)",
 			description = "Voiding a void coupon again answers 200; voiding a used one is 409.")
 	@PostMapping(path = Paths.VOID, consumes = MediaType.APPLICATION_JSON_VALUE,

@@ -35,21 +35,26 @@ import static com.example.couponservice.web.HttpProblem.MISSING_PARAMETER;
  */
 public enum CouponEndpoint {
 
-	GENERATE(HttpMethod.POST, Paths.GENERATE, Access.ADMIN, Budget.GENERATE, Body.JSON, INVALID_FIELD, STORE_FULL),
+	GENERATE(HttpMethod.POST, Paths.GENERATE, Access.ADMIN, Budget.GENERATE, Body.GENERATION, Effect.WRITE,
+			INVALID_FIELD, STORE_FULL),
 
-	GENERATE_BULK(HttpMethod.POST, Paths.GENERATE_BULK, Access.ADMIN, Budget.GENERATE, Body.JSON, INVALID_FIELD,
-			STORE_FULL),
+	GENERATE_BULK(HttpMethod.POST, Paths.GENERATE_BULK, Access.ADMIN, Budget.GENERATE, Body.GENERATION, Effect.WRITE,
+			INVALID_FIELD, STORE_FULL),
 
-	REDEEM(HttpMethod.POST, Paths.REDEEM, Access.PUBLIC, Budget.REDEEM, Body.JSON, INVALID_COUPON_CODE, INVALID_FIELD,
-			COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED, COUPON_EXPIRED, COUPON_VOID),
+	REDEEM(HttpMethod.POST, Paths.REDEEM, Access.PUBLIC, Budget.REDEEM, Body.JSON, Effect.WRITE, INVALID_COUPON_CODE,
+			INVALID_FIELD, COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED, COUPON_EXPIRED, COUPON_VOID),
 
-	STATUS(HttpMethod.GET, Paths.STATUS, Access.PUBLIC, Budget.STATUS, Body.NONE, INVALID_COUPON_CODE,
+	STATUS(HttpMethod.GET, Paths.STATUS, Access.PUBLIC, Budget.STATUS, Body.NONE, Effect.READ, INVALID_COUPON_CODE,
 			MISSING_PARAMETER, BAD_REQUEST),
 
-	VOID(HttpMethod.POST, Paths.VOID, Access.ADMIN, null, Body.JSON, INVALID_COUPON_CODE, COUPON_NOT_FOUND,
-			COUPON_ALREADY_REDEEMED),
+	/** The status lookup with the code in the body, out of access logs. */
+	STATUS_BY_BODY(HttpMethod.POST, Paths.STATUS, Access.PUBLIC, Budget.STATUS, Body.JSON, Effect.READ,
+			INVALID_COUPON_CODE),
 
-	CAMPAIGN_STATS(HttpMethod.GET, Paths.CAMPAIGN_STATS, Access.ADMIN, null, Body.NONE, INVALID_FIELD);
+	VOID(HttpMethod.POST, Paths.VOID, Access.ADMIN, null, Body.JSON, Effect.WRITE, INVALID_COUPON_CODE,
+			COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED),
+
+	CAMPAIGN_STATS(HttpMethod.GET, Paths.CAMPAIGN_STATS, Access.ADMIN, null, Body.NONE, Effect.READ, INVALID_FIELD);
 
 	private static final List<CouponEndpoint> ALL = List.of(values());
 
@@ -65,9 +70,11 @@ public enum CouponEndpoint {
 
 	private final Body body;
 
+	private final Effect effect;
+
 	private final List<ProblemType> problems;
 
-	CouponEndpoint(HttpMethod method, String path, Access access, @Nullable Budget budget, Body body,
+	CouponEndpoint(HttpMethod method, String path, Access access, @Nullable Budget budget, Body body, Effect effect,
 			ProblemType... particular) {
 		this.method = method;
 		this.path = path;
@@ -75,6 +82,7 @@ public enum CouponEndpoint {
 		this.access = access;
 		this.budget = budget;
 		this.body = body;
+		this.effect = effect;
 		this.problems = problems(access, budget, body, particular);
 	}
 
@@ -84,7 +92,7 @@ public enum CouponEndpoint {
 		List<ProblemType> all = new ArrayList<>(List.of(particular));
 		all.addAll(
 				List.of(HttpProblem.METHOD_NOT_ALLOWED, HttpProblem.NOT_ACCEPTABLE, HttpProblem.SERVICE_UNAVAILABLE));
-		if (body == Body.JSON) {
+		if (body != Body.NONE) {
 			all.addAll(List.of(HttpProblem.MALFORMED_REQUEST, HttpProblem.PAYLOAD_TOO_LARGE,
 					HttpProblem.UNSUPPORTED_MEDIA_TYPE));
 		}
@@ -108,6 +116,14 @@ public enum CouponEndpoint {
 
 	public boolean isAdmin() {
 		return this.access == Access.ADMIN;
+	}
+
+	/**
+	 * Whether the operation changes coupons, so that a request cut off by a database
+	 * failure may or may not have taken effect.
+	 */
+	public boolean changesCoupons() {
+		return this.effect == Effect.WRITE;
 	}
 
 	/** The budget a request spends, or {@code null} for an endpoint without one. */
@@ -154,6 +170,13 @@ public enum CouponEndpoint {
 		return false;
 	}
 
+	/** Whether an operation changes coupons. */
+	private enum Effect {
+
+		READ, WRITE
+
+	}
+
 	/** Who may call an operation. */
 	private enum Access {
 
@@ -163,12 +186,23 @@ public enum CouponEndpoint {
 
 	/**
 	 * Whether an operation reads a JSON body, and the largest it accepts: the largest
-	 * valid body with room to spare, so that nothing larger is ever parsed. Requests to
-	 * no endpoint get the {@link #JSON} limit.
+	 * valid body (written in UTF-8 without escapes) with room to spare, so that nothing
+	 * larger is ever parsed. Requests to no endpoint get the {@link #JSON} limit.
 	 */
 	private enum Body {
 
-		NONE(4096), JSON(4096);
+		/** No body is read; a stray one still must not be larger than this. */
+		NONE(4096),
+
+		/** A code and a few short fields: well under 1 KiB when valid. */
+		JSON(4096),
+
+		/**
+		 * A generation: up to 16 metadata entries of 40 + 256 characters, up to 3 bytes
+		 * each in UTF-8, are 14,208 bytes; with the field names, a campaign, an expiry
+		 * and JSON's punctuation, under 15 KiB.
+		 */
+		GENERATION(16384);
 
 		private final int maxBytes;
 

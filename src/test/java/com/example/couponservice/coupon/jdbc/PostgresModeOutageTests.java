@@ -119,8 +119,12 @@ class PostgresModeOutageTests {
 	}
 
 	private void assertEveryCouponRequestFailsFastWith503(String code, String unused) {
-		assertFailsFastWith503("redeem", () -> redeem(code));
-		assertFailsFastWith503("status", () -> this.client.get().uri("/coupon-status?code={code}", unused).exchange());
+		assertFailsFastWith503("redeem", () -> redeem(code)).jsonPath("$.detail")
+			.isEqualTo("the coupon database is unavailable; the change may or may not have been applied: retry "
+					+ "with the same reference");
+		assertFailsFastWith503("status", () -> this.client.get().uri("/coupon-status?code={code}", unused).exchange())
+			.jsonPath("$.detail")
+			.isEqualTo("the coupon database is unavailable; nothing was changed, retry");
 		assertFailsFastWith503("generate",
 				() -> this.client.post()
 					.uri("/generate-coupon")
@@ -136,13 +140,14 @@ class PostgresModeOutageTests {
 					.exchange());
 	}
 
-	private static void assertFailsFastWith503(String what, Supplier<RestTestClient.ResponseSpec> request) {
+	private static RestTestClient.BodyContentSpec assertFailsFastWith503(String what,
+			Supplier<RestTestClient.ResponseSpec> request) {
 		long start = System.nanoTime();
 		RestTestClient.ResponseSpec response = request.get();
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		logger.info("{} answered after {} ms without a database", what, took.toMillis());
 		assertThat(took).as(what).isLessThan(FAIL_FAST);
-		response.expectStatus()
+		return response.expectStatus()
 			.isEqualTo(503)
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)

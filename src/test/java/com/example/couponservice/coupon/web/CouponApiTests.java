@@ -151,7 +151,7 @@ class CouponApiTests {
 	void wrongMethodsAre405AndUnknownPathsAre404() {
 		assertProblem(this.mvc.get().uri("/redeem-coupon").exchange(), 405, "method-not-allowed");
 		assertProblem(this.mvc.get().uri("/generate-coupon").exchange(), 405, "method-not-allowed");
-		assertProblem(this.mvc.post().uri("/coupon-status").exchange(), 405, "method-not-allowed");
+		assertProblem(this.mvc.put().uri("/coupon-status").exchange(), 405, "method-not-allowed");
 		assertProblem(this.mvc.get().uri("/no-such-endpoint").exchange(), 404, "not-found");
 	}
 
@@ -183,6 +183,35 @@ class CouponApiTests {
 		assertProblem(status("ABC"), 400, "invalid-coupon-code");
 		assertProblem(status(""), 400, "invalid-coupon-code");
 		assertProblem(status("AB2C4XY0"), 400, "invalid-coupon-code");
+	}
+
+	@Test
+	void statusByPostAnswersExactlyAsStatusByGet() throws Exception {
+		String code = generate();
+		redeem("{\"code\":\"" + code + "\"}");
+		for (String typed : new String[] { code, code.toLowerCase(), "zzzz-zzzz" }) {
+			MvcTestResult byGet = status(typed);
+			MvcTestResult byPost = this.mvc.post()
+				.uri("/coupon-status")
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"code\":\"" + typed + "\"}")
+				.exchange();
+			assertThat(byPost).hasStatus(HttpStatus.OK);
+			assertThat(byPost).bodyJson().isStrictlyEqualTo(byGet.getResponse().getContentAsString());
+		}
+		MvcTestResult malformed = this.mvc.post()
+			.uri("/coupon-status")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{\"code\":\"ABC\"}")
+			.exchange();
+		assertProblem(malformed, 400, "invalid-coupon-code");
+		MvcTestResult missing = this.mvc.post()
+			.uri("/coupon-status")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content("{}")
+			.exchange();
+		assertProblem(missing, 400, "invalid-coupon-code");
+		assertThat(missing).bodyJson().extractingPath("$.field").isEqualTo("code");
 	}
 
 	@Test

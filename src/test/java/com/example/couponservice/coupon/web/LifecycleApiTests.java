@@ -1,5 +1,6 @@
 package com.example.couponservice.coupon.web;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -218,6 +219,80 @@ class LifecycleApiTests {
 			.isStrictlyEqualTo("{\"message\":\"Coupon redeemed successfully\",\"code\":\"" + code
 					+ "\",\"redeemedAt\":\"" + this.clock.instant() + "\",\"alreadyRedeemed\":false}");
 		assertThat(post("/redeem-coupon", "{\"code\":\"" + code + "\"}")).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void textThatNoDatabaseCanStoreIs400InEveryStoreAndStoresNothing() {
+		String[] bodies = { "{\"campaign\":\"nul-1\",\"metadata\":{\"k\":\"a\\u0000b\"}}",
+				"{\"campaign\":\"nul-1\",\"metadata\":{\"k\":\"lone \\ud800\"}}",
+				"{\"campaign\":\"nul-1\",\"metadata\":{\"k\":\"\\udc00\"}}",
+				"{\"campaign\":\"nul-1\",\"metadata\":{\"k\\u0000\":\"v\"}}" };
+		for (String body : bodies) {
+			MvcTestResult single = post("/generate-coupon", body);
+			assertProblem(single, 400, "invalid-field");
+			assertThat(single).bodyJson().extractingPath("$.field").asString().startsWith("metadata");
+			assertProblem(post("/generate-coupons", body.replace("{\"campaign\"", "{\"count\":3,\"campaign\"")), 400,
+					"invalid-field");
+		}
+		assertThat(this.mvc.get().uri("/campaigns/nul-1/stats")).bodyJson().extractingPath("$.total").isEqualTo(0);
+		String code = generate("{}");
+		for (String reference : new String[] { "order\\u0000", "order\\ud800", "\\udc00" }) {
+			MvcTestResult redeem = post("/redeem-coupon",
+					"{\"code\":\"" + code + "\",\"reference\":\"" + reference + "\"}");
+			assertProblem(redeem, 400, "invalid-field");
+			assertThat(redeem).bodyJson().extractingPath("$.field").isEqualTo("reference");
+		}
+		assertThat(status(code)).bodyJson().extractingPath("$.status").isEqualTo("UNUSED");
+	}
+
+	@Test
+	void theLargestValidBodyOfEachEndpointIsAccepted() {
+		String generation = maximalGeneration("");
+		assertThat(generation.getBytes(StandardCharsets.UTF_8).length).as("more than the old 4 KiB limit")
+			.isGreaterThan(4096)
+			.isLessThan(16384);
+		MvcTestResult single = post("/generate-coupon", generation);
+		assertThat(single).hasStatus(HttpStatus.CREATED);
+		String code = CouponRequests.codeOf(single);
+		assertThat(status(code)).bodyJson().extractingPath("$.metadata").asMap().hasSize(16);
+		assertThat(post("/generate-coupons", maximalGeneration("\"count\":2,"))).hasStatus(HttpStatus.CREATED);
+		// A code as typed at its longest, and a reference of 64 three-byte characters.
+		String typed = " " + String.join("-", code.split("")) + " ".repeat(40);
+		String reference = "\u20ac".repeat(64);
+		assertThat(post("/coupon-status", "{\"code\":\"" + typed + "\"}")).hasStatus(HttpStatus.OK);
+		assertThat(post("/redeem-coupon", "{\"code\":\"" + typed + "\",\"reference\":\"" + reference + "\"}"))
+			.hasStatus(HttpStatus.OK);
+		String unused = generate("{}");
+		assertThat(post("/void-coupon", "{\"code\":\"" + unused + "\"}")).hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void aBodyPastItsEndpointsLimitIs413() {
+		String padding = " ".repeat(16384);
+		assertProblem(post("/generate-coupon", "{" + padding + "}"), 413, "payload-too-large");
+		assertProblem(post("/generate-coupons", "{\"count\":1" + padding + "}"), 413, "payload-too-large");
+		String small = " ".repeat(4096);
+		assertProblem(post("/redeem-coupon", "{\"code\":\"ZZZZZZZZ\"" + small + "}"), 413, "payload-too-large");
+		assertProblem(post("/void-coupon", "{\"code\":\"ZZZZZZZZ\"" + small + "}"), 413, "payload-too-large");
+		assertProblem(post("/coupon-status", "{\"code\":\"ZZZZZZZZ\"" + small + "}"), 413, "payload-too-large");
+	}
+
+	/** A generation at every documented maximum: 16 entries of 40 + 256 characters. */
+	private static String maximalGeneration(String more) {
+		StringBuilder json = new StringBuilder("{").append(more)
+			.append("\"ttl\":\"P30D\",\"campaign\":\"")
+			.append("c".repeat(64))
+			.append("\",\"metadata\":{");
+		for (int i = 0; i < 16; i++) {
+			json.append((i > 0) ? "," : "")
+				.append('"')
+				.append(String.format("%02d", i))
+				.append("k".repeat(38))
+				.append("\":\"")
+				.append("\u20ac".repeat(256))
+				.append('"');
+		}
+		return json.append("}}").toString();
 	}
 
 }
