@@ -23,14 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A full in-memory store over real HTTP: generation past {@code coupon.store.max-memory}
- * (here the room of 20 plain coupons of 97 estimated bytes) answers 507
+ * (here the room of 20 plain coupons of 100 estimated bytes) answers 507
  * {@code /problems/store-full} and is counted, a bulk request that does not fit stores
  * none of its coupons, and the coupons already stored can still be redeemed, looked up
  * and voided. A context of its own: a store that holds 20 coupons would fail every other
  * test.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "coupon.store.max-memory=1940B", "coupon.rate-limit.redeem.capacity=1000",
+		properties = { "coupon.store.max-memory=2000B", "coupon.rate-limit.redeem.capacity=1000",
 				"coupon.rate-limit.status.capacity=1000", "coupon.rate-limit.redeem.network-capacity=1000",
 				"coupon.rate-limit.status.network-capacity=1000" })
 class CapacityTests {

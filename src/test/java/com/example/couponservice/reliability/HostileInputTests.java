@@ -86,7 +86,7 @@ class HostileInputTests {
 		String before = scrape();
 		int logStart = output.length();
 		List<Case> table = table(target);
-		assertThat(table).hasSizeGreaterThanOrEqualTo(60);
+		assertThat(table).hasSizeGreaterThanOrEqualTo(180);
 		System.out.println("HostileInputTests: " + table.size() + " malformed requests");
 		Stream<DynamicTest> rows = table.stream()
 			.map((row) -> DynamicTest.dynamicTest(row.name(), () -> assertAnswer(row, send(row))));
@@ -426,6 +426,93 @@ class HostileInputTests {
 		table.add(new Case("stats: POST", request("POST", "/campaigns/spring/stats", ""), 405, "method-not-allowed"));
 		table.add(
 				new Case("stats: DELETE", request("DELETE", "/campaigns/spring/stats", ""), 405, "method-not-allowed"));
+		// POST /validate-coupon: as strict as redeem, and never a change.
+		table.add(new Case("validate: code as number", post("/validate-coupon", "{\"code\":5}"), 400,
+				"malformed-request"));
+		table.add(new Case("validate: unknown field",
+				post("/validate-coupon", "{\"code\":\"" + t + "\",\"reference\":\"x\"}"), 400, "malformed-request"));
+		table.add(new Case("validate: duplicate key",
+				post("/validate-coupon", "{\"code\":\"" + t + "\",\"code\":\"" + t + "\"}"), 400, "malformed-request"));
+		table.add(new Case("validate: trailing garbage", post("/validate-coupon", redeemT + "]"), 400,
+				"malformed-request"));
+		table.add(new Case("validate: code null", post("/validate-coupon", "{\"code\":null}"), 400,
+				"invalid-coupon-code"));
+		table.add(new Case("validate: Cyrillic look-alike letters",
+				post("/validate-coupon", "{\"code\":\"" + cyrillic(t) + "\"}"), 400, "invalid-coupon-code"));
+		table.add(new Case("validate: empty customerId",
+				post("/validate-coupon", "{\"code\":\"" + t + "\",\"customerId\":\"\"}"), 400, "invalid-field"));
+		table.add(new Case("validate: customerId of 65 characters",
+				post("/validate-coupon", "{\"code\":\"" + t + "\",\"customerId\":\"" + "c".repeat(65) + "\"}"), 400,
+				"invalid-field"));
+		table.add(new Case("validate: bell in the customerId",
+				post("/validate-coupon", "{\"code\":\"" + t + "\",\"customerId\":\"a\\u0007b\"}"), 400,
+				"invalid-field"));
+		table.add(new Case("validate: lone surrogate in the customerId",
+				post("/validate-coupon", "{\"code\":\"" + t + "\",\"customerId\":\"c\\udc00\"}"), 400,
+				"invalid-field"));
+		table.add(new Case("validate: customerId as number",
+				post("/validate-coupon", "{\"code\":\"" + t + "\",\"customerId\":7}"), 400, "malformed-request"));
+		table.add(new Case("validate: body over 4 KiB", post("/validate-coupon", over4k), 413, "payload-too-large"));
+		table.add(new Case("validate: Content-Encoding gzip",
+				post("/validate-coupon", redeemT, "Content-Encoding: gzip"), 415, "unsupported-media-type"));
+		table.add(new Case("validate: text/plain", postBytes("/validate-coupon", "text/plain", utf8(redeemT)), 415,
+				"unsupported-media-type"));
+		table.add(new Case("validate: GET", get("/validate-coupon"), 405, "method-not-allowed"));
+
+		// customerId on redeem and generation.
+		table.add(new Case("redeem: empty customerId",
+				post("/redeem-coupon", "{\"code\":\"" + t + "\",\"customerId\":\"\"}"), 400, "invalid-field"));
+		table.add(new Case("redeem: NUL in the customerId",
+				post("/redeem-coupon", "{\"code\":\"" + t + "\",\"customerId\":\"c\\u0000\"}"), 400, "invalid-field"));
+		table.add(new Case("redeem: customerId as object",
+				post("/redeem-coupon", "{\"code\":\"" + t + "\",\"customerId\":{}}"), 400, "malformed-request"));
+		table.add(new Case("generate: customerId of 65 characters",
+				post("/generate-coupon", "{\"customerId\":\"" + "c".repeat(65) + "\"}"), 400, "invalid-field"));
+		table.add(new Case("generate: NUL in the customerId", post("/generate-coupon", "{\"customerId\":\"\\u0000\"}"),
+				400, "invalid-field"));
+		table.add(new Case("generate: bulk customerId as array",
+				post("/generate-coupons", "{\"count\":1,\"customerId\":[\"a\"]}"), 400, "malformed-request"));
+
+		// POST /reverse-redemption (the target is unused: nothing to reverse).
+		table.add(new Case("reverse: code as number", post("/reverse-redemption", "{\"code\":5}"), 400,
+				"malformed-request"));
+		table.add(new Case("reverse: unknown field",
+				post("/reverse-redemption", "{\"code\":\"" + t + "\",\"customerId\":\"x\"}"), 400,
+				"malformed-request"));
+		table.add(new Case("reverse: reason of 257 characters",
+				post("/reverse-redemption", "{\"code\":\"" + t + "\",\"reason\":\"" + "r".repeat(257) + "\"}"), 400,
+				"invalid-field"));
+		table.add(new Case("reverse: NUL in the reason",
+				post("/reverse-redemption", "{\"code\":\"" + t + "\",\"reason\":\"x\\u0000\"}"), 400, "invalid-field"));
+		table.add(new Case("reverse: empty reason",
+				post("/reverse-redemption", "{\"code\":\"" + t + "\",\"reason\":\"\"}"), 400, "invalid-field"));
+		table.add(new Case("reverse: reference of 65 characters",
+				post("/reverse-redemption", "{\"code\":\"" + t + "\",\"reference\":\"" + "o".repeat(65) + "\"}"), 400,
+				"invalid-field"));
+		table.add(new Case("reverse: fullwidth code",
+				post("/reverse-redemption", "{\"code\":\"" + fullwidth(t) + "\"}"), 400, "invalid-coupon-code"));
+		table.add(new Case("reverse: a coupon that is not redeemed", post("/reverse-redemption", redeemT), 409,
+				"coupon-not-redeemed"));
+		table.add(new Case("reverse: body over 4 KiB", post("/reverse-redemption", over4k), 413, "payload-too-large"));
+		table.add(new Case("reverse: GET", get("/reverse-redemption"), 405, "method-not-allowed"));
+
+		// GET /coupons/{code}/events
+		table.add(new Case("events: malformed code", get("/coupons/ABC/events"), 400, "invalid-coupon-code"));
+		table.add(new Case("events: look-alike letters", get("/coupons/" + percent(cyrillic(t)) + "/events"), 400,
+				"invalid-coupon-code"));
+		table.add(new Case("events: unknown code", get("/coupons/ZZZZZZZZ/events"), 404, "coupon-not-found"));
+		table.add(new Case("events: POST", post("/coupons/" + t + "/events", "{}"), 405, "method-not-allowed"));
+
+		// GET /coupons
+		table.add(new Case("list: unknown status", get("/coupons?status=SPENT"), 400, "invalid-field"));
+		table.add(new Case("list: negative limit", get("/coupons?limit=-1"), 400, "invalid-field"));
+		table.add(new Case("list: limit beyond an int", get("/coupons?limit=99999999999"), 400, "invalid-field"));
+		table.add(new Case("list: NUL as after", get("/coupons?after=%00"), 400, "invalid-field"));
+		table.add(new Case("list: campaign with a space", get("/coupons?campaign=two%20words"), 400, "invalid-field"));
+		table.add(new Case("list: Accept application/xml", get("/coupons", "Accept: application/xml"), 406,
+				"not-acceptable"));
+		table.add(new Case("list: POST", post("/coupons", "{}"), 405, "method-not-allowed"));
+
 		return table;
 	}
 

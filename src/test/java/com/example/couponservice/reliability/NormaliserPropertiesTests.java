@@ -290,7 +290,7 @@ class NormaliserPropertiesTests {
 		try {
 			Class<?> type = Class.forName("com.example.couponservice.coupon.web.RedeemRequest");
 			assertThat(type.getRecordComponents()).extracting(RecordComponent::getName)
-				.containsExactly("code", "reference");
+				.containsExactly("code", "reference", "customerId");
 			return type;
 		}
 		catch (ClassNotFoundException ex) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,30 +25,30 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import com.example.couponservice.coupon.CouponCode;
+import com.example.couponservice.support.ServiceTest;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import com.example.couponservice.support.ServiceTest;
-
 import static com.example.couponservice.support.Scrapes.delta;
-import static com.example.couponservice.support.Scrapes.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A bounded burst of mixed traffic against one running server: 8 clients, each doing a
- * fixed number of generations (single and bulk), redemptions (with and without a
- * reference, repeats, and a hot set of codes every client fights over) and status
- * lookups. Afterwards the global invariants must hold: generated codes are distinct, no
- * code was redeemed first twice, every redeemed code is USED, and the counters on
- * /actuator/prometheus moved by exactly what the clients saw. Throughput is printed, not
- * asserted.
+ * A bounded burst of mixed checkout traffic against one running server: 8 clients, each
+ * doing a fixed number of generations (single and bulk), validations, redemptions (with
+ * and without a reference, repeats, and a hot set of codes every client fights over),
+ * reversals of what it redeemed, listings and status lookups. Afterwards the global
+ * invariants must hold: generated codes are distinct and a listing visits each once; each
+ * code was redeemed first once more than it was reversed, or as often; its status says
+ * which; its history holds exactly one event per action that reached it; and the counters
+ * on /actuator/prometheus moved by exactly what the clients saw. Throughput is printed,
+ * not asserted.
  */
 @ServiceTest
 class StressTests {
@@ -58,7 +59,12 @@ class StressTests {
 
 	private static final int HOT_CODES = 5;
 
+	private static final String CAMPAIGN = "stress";
+
 	private static final String APP = "application=\"coupon-service\"";
+
+	/** Events a coupon keeps (coupon.events.max-per-coupon). */
+	private static final int MAX_EVENTS = 100;
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -70,15 +76,18 @@ class StressTests {
 	/** Every code a generation answered with, in order, duplicates kept. */
 	private final List<String> generated = new CopyOnWriteArrayList<>();
 
-	/** Codes answered alreadyRedeemed:false, with how many times. */
+	/** Per code: how often it was redeemed first (alreadyRedeemed:false). */
 	private final Map<String, AtomicLong> firstRedemptions = new ConcurrentHashMap<>();
 
-	/** Codes any redemption answered 200 for. */
-	private final Queue<String> redeemed = new ConcurrentLinkedQueue<>();
+	/** Per code: how often a reversal put it back (alreadyReversed:false). */
+	private final Map<String, AtomicLong> reversals = new ConcurrentHashMap<>();
+
+	/** Per code: the actions that reached the coupon, so each wrote one event. */
+	private final Map<String, AtomicLong> events = new ConcurrentHashMap<>();
 
 	/**
 	 * What the clients saw, keyed like the counters' tags ("redeem:conflict",
-	 * "status:used").
+	 * "status:used", "validate:valid").
 	 */
 	private final Map<String, AtomicLong> seen = new ConcurrentHashMap<>();
 
@@ -90,7 +99,7 @@ class StressTests {
 	int port;
 
 	@Test
-	void mixedConcurrentTrafficKeepsCodesDistinctRedemptionsSingleAndCountersExact() throws Exception {
+	void mixedCheckoutTrafficKeepsEveryInvariant() throws Exception {
 		List<String> hot = generateBulk(HOT_CODES);
 		String before = scrape();
 		this.requests.set(0);
@@ -115,29 +124,44 @@ class StressTests {
 		long total = this.requests.get();
 		System.out.printf(Locale.ROOT,
 				"StressTests: %d requests from %d clients in %d ms, %.0f requests/s; %d unexpected; "
-						+ "%d first redemptions, %d repeats, %d conflicts%n",
+						+ "%d first redemptions, %d repeats, %d conflicts, %d reversals, %d validations%n",
 				total, CLIENTS, TimeUnit.NANOSECONDS.toMillis(elapsedNanos), total * 1e9 / elapsedNanos,
 				this.unexpected.size(), count("redeem:redeemed"), count("redeem:already_redeemed"),
-				count("redeem:conflict"));
+				count("redeem:conflict"), count("reverse:reversed"), count("validate:valid"));
 
 		assertThat(this.unexpected).as("answers outside the contract").isEmpty();
 		assertThat(total).isEqualTo((long) CLIENTS * OPERATIONS_PER_CLIENT);
 		List<String> all = new ArrayList<>(hot);
 		all.addAll(this.generated);
 		assertThat(new HashSet<>(all)).as("distinct generated codes").hasSameSizeAs(all);
-		assertThat(this.firstRedemptions.values()).as("first redemptions per code").allMatch((n) -> n.get() == 1);
-		assertThat(this.firstRedemptions).as("every hot code was redeemed once")
-			.containsKeys(hot.toArray(String[]::new));
+		assertThat(listAll()).as("a listing visits every code of the campaign once")
+			.containsExactlyElementsOf(all.stream().sorted().toList());
+		assertThat(this.firstRedemptions).as("every hot code was redeemed").containsKeys(hot.toArray(String[]::new));
 		assertThat(count("redeem:conflict")).as("deliberate conflicts happened").isPositive();
 		assertThat(count("redeem:already_redeemed")).as("safe repeats happened").isPositive();
+		assertThat(count("reverse:reversed")).as("reversals happened").isPositive();
 
+		assertCounters(before, after);
+		for (String code : all) {
+			long first = count(this.firstRedemptions, code);
+			long back = count(this.reversals, code);
+			assertThat(first - back).as("%s: first redemptions %d, reversals %d", code, first, back).isBetween(0L, 1L);
+			JsonNode status = get("/coupon-status?code=" + code);
+			assertThat(status.path("status").asString()).as(code).isEqualTo((first > back) ? "USED" : "UNUSED");
+			JsonNode history = get("/coupons/" + code + "/events").path("events");
+			assertThat(history.size()).as("%s: events", code)
+				.isEqualTo((int) Math.min(MAX_EVENTS, 1 + count(this.events, code)));
+		}
+	}
+
+	private void assertCounters(String before, String after) {
 		double generatedDelta = 0;
 		for (String source : new String[] { "pool", "on_demand", "bulk" }) {
 			generatedDelta += delta(before, after, "coupon_generated_total{" + APP + ",source=\"" + source + "\"}");
 		}
 		assertThat(generatedDelta).as("coupon_generated_total").isEqualTo(this.generated.size());
 		for (String outcome : new String[] { "redeemed", "already_redeemed", "conflict", "not_found", "invalid",
-				"expired", "void" }) {
+				"expired", "void", "customer_mismatch" }) {
 			assertThat(delta(before, after, "coupon_redemptions_total{" + APP + ",outcome=\"" + outcome + "\"}"))
 				.as("coupon_redemptions_total %s", outcome)
 				.isEqualTo(count("redeem:" + outcome));
@@ -147,28 +171,49 @@ class StressTests {
 				.as("coupon_status_lookups_total %s", result)
 				.isEqualTo(count("status:" + result));
 		}
-		// Checked after the last scrape: these lookups count too.
-		for (String code : new HashSet<>(this.redeemed)) {
-			assertThat(get("/coupon-status?code=" + code).path("status").asString()).as(code).isEqualTo("USED");
+		for (String result : new String[] { "valid", "used", "not_found", "invalid" }) {
+			assertThat(delta(before, after, "coupon_validations_total{" + APP + ",result=\"" + result + "\"}"))
+				.as("coupon_validations_total %s", result)
+				.isEqualTo(count("validate:" + result));
 		}
+		assertThat(delta(before, after, "coupon_reversals_total{" + APP + "}")).as("coupon_reversals_total")
+			.isEqualTo(count("reverse:reversed"));
 	}
 
 	private void runClient(int id, List<String> hot) throws IOException, InterruptedException {
 		SplittableRandom random = new SplittableRandom(1000 + id);
+		/**
+		 * What this client redeemed first, and with which reference: what it may reverse.
+		 */
+		List<String[]> mine = new ArrayList<>();
 		for (int i = 0; i < OPERATIONS_PER_CLIENT; i++) {
 			double op = random.nextDouble();
-			if (op < 0.15) {
+			if (op < 0.12) {
 				generateOne();
 			}
-			else if (op < 0.20) {
+			else if (op < 0.16) {
 				this.generated.addAll(generateBulk(1 + random.nextInt(5)));
 			}
-			else if (op < 0.60) {
+			else if (op < 0.46) {
 				String reference = switch (random.nextInt(4)) {
-					case 0, 1 -> null;
-					default -> "order-" + random.nextInt(3);
+					case 0 -> null;
+					case 1 -> "order-" + random.nextInt(3);
+					default -> "order-" + id + "-" + i;
 				};
-				redeem(pick(random, hot), reference);
+				String[] first = redeem(pick(random, hot), reference);
+				if (first != null) {
+					mine.add(first);
+				}
+			}
+			else if (op < 0.56) {
+				validate(pick(random, hot));
+			}
+			else if (op < 0.64 && !mine.isEmpty()) {
+				String[] redeemed = mine.get(random.nextInt(mine.size()));
+				reverse(redeemed[0], redeemed[1]);
+			}
+			else if (op < 0.66) {
+				list();
 			}
 			else {
 				status(pick(random, hot));
@@ -192,14 +237,15 @@ class StressTests {
 	}
 
 	private void generateOne() throws IOException, InterruptedException {
-		HttpResponse<String> response = send(post("/generate-coupon", "{}"));
+		HttpResponse<String> response = send(post("/generate-coupon", "{\"campaign\":\"" + CAMPAIGN + "\"}"));
 		if (expect(response, 201)) {
 			this.generated.add(this.json.readTree(response.body()).path("code").asString());
 		}
 	}
 
 	private List<String> generateBulk(int count) throws IOException, InterruptedException {
-		HttpResponse<String> response = send(post("/generate-coupons", "{\"count\":" + count + "}"));
+		HttpResponse<String> response = send(
+				post("/generate-coupons", "{\"count\":" + count + ",\"campaign\":\"" + CAMPAIGN + "\"}"));
 		List<String> codes = new ArrayList<>();
 		if (expect(response, 201)) {
 			this.json.readTree(response.body()).path("codes").forEach((code) -> codes.add(code.asString()));
@@ -207,7 +253,9 @@ class StressTests {
 		return codes;
 	}
 
-	private void redeem(String code, String reference) throws IOException, InterruptedException {
+	/** Returns the code and reference when this was the first redemption. */
+	private String @Nullable [] redeem(String code, @Nullable String reference)
+			throws IOException, InterruptedException {
 		String body = (reference != null) ? "{\"code\":\"" + code + "\",\"reference\":\"" + reference + "\"}"
 				: "{\"code\":\"" + code + "\"}";
 		HttpResponse<String> response = send(post("/redeem-coupon", body));
@@ -221,15 +269,64 @@ class StressTests {
 		};
 		if (outcome == null) {
 			this.unexpected.add("redeem " + code + " -> " + response.statusCode() + " " + response.body());
-			return;
+			return null;
 		}
 		tally("redeem:" + outcome);
-		if (response.statusCode() == 200) {
+		if (response.statusCode() == 200 || response.statusCode() == 409) {
 			String canonical = answer.path("code").asString();
-			this.redeemed.add(canonical);
+			count(this.events, canonical, 1);
 			if ("redeemed".equals(outcome)) {
-				this.firstRedemptions.computeIfAbsent(canonical, (key) -> new AtomicLong()).incrementAndGet();
+				count(this.firstRedemptions, canonical, 1);
+				return new String[] { canonical, reference };
 			}
+		}
+		return null;
+	}
+
+	private void validate(String code) throws IOException, InterruptedException {
+		HttpResponse<String> response = send(post("/validate-coupon", "{\"code\":\"" + code + "\"}"));
+		JsonNode answer = this.json.readTree(response.body());
+		if (response.statusCode() == 200) {
+			String result = answer.path("valid").asBoolean() ? "valid" : answer.path("reason").asString();
+			tally("validate:" + result);
+			if (!"not_found".equals(result)) {
+				count(this.events, answer.path("code").asString(), 1);
+			}
+		}
+		else if (response.statusCode() == 400
+				&& "/problems/invalid-coupon-code".equals(answer.path("type").asString())) {
+			tally("validate:invalid");
+		}
+		else {
+			this.unexpected.add("validate " + code + " -> " + response.statusCode() + " " + response.body());
+		}
+	}
+
+	private void reverse(String code, @Nullable String reference) throws IOException, InterruptedException {
+		String body = (reference != null) ? "{\"code\":\"" + code + "\",\"reference\":\"" + reference + "\"}"
+				: "{\"code\":\"" + code + "\"}";
+		HttpResponse<String> response = send(post("/reverse-redemption", body));
+		JsonNode answer = this.json.readTree(response.body());
+		String type = answer.path("type").asString();
+		if (response.statusCode() == 200 && !answer.path("alreadyReversed").asBoolean()) {
+			tally("reverse:reversed");
+			count(this.reversals, code, 1);
+			count(this.events, code, 1);
+		}
+		else if (response.statusCode() == 200 || (response.statusCode() == 409
+				&& ("/problems/reference-mismatch".equals(type) || "/problems/coupon-not-redeemed".equals(type)))) {
+			tally("reverse:refused");
+		}
+		else {
+			this.unexpected.add("reverse " + code + " -> " + response.statusCode() + " " + response.body());
+		}
+	}
+
+	private void list() throws IOException, InterruptedException {
+		HttpResponse<String> response = send(
+				HttpRequest.newBuilder(uri("/coupons?limit=20&campaign=" + CAMPAIGN)).GET());
+		if (response.statusCode() != 200 || !this.json.readTree(response.body()).path("coupons").isArray()) {
+			this.unexpected.add("list -> " + response.statusCode() + " " + response.body());
 		}
 	}
 
@@ -246,6 +343,20 @@ class StressTests {
 		}
 	}
 
+	/** Every code of the campaign, following next from page to page. */
+	private List<String> listAll() throws IOException, InterruptedException {
+		List<String> codes = new ArrayList<>();
+		Set<String> pages = new HashSet<>();
+		String after = "";
+		while (after != null) {
+			assertThat(pages.add(after)).as("no page twice").isTrue();
+			JsonNode page = get("/coupons?limit=100&campaign=" + CAMPAIGN + (after.isEmpty() ? "" : "&after=" + after));
+			page.path("coupons").forEach((coupon) -> codes.add(coupon.path("code").asString()));
+			after = page.path("next").isNull() ? null : page.path("next").asString();
+		}
+		return codes;
+	}
+
 	private boolean expect(HttpResponse<String> response, int status) {
 		if (response.statusCode() != status) {
 			this.unexpected.add(response.request().uri() + " -> " + response.statusCode() + " " + response.body());
@@ -255,12 +366,20 @@ class StressTests {
 	}
 
 	private void tally(String key) {
-		this.seen.computeIfAbsent(key, (k) -> new AtomicLong()).incrementAndGet();
+		count(this.seen, key, 1);
+	}
+
+	private static void count(Map<String, AtomicLong> counts, String key, long by) {
+		counts.computeIfAbsent(key, (k) -> new AtomicLong()).addAndGet(by);
+	}
+
+	private static long count(Map<String, AtomicLong> counts, String key) {
+		AtomicLong value = counts.get(key);
+		return (value != null) ? value.get() : 0;
 	}
 
 	private long count(String key) {
-		AtomicLong value = this.seen.get(key);
-		return (value != null) ? value.get() : 0;
+		return count(this.seen, key);
 	}
 
 	private HttpRequest.Builder post(String path, String body) {

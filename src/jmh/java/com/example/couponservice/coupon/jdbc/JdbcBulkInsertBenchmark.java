@@ -75,7 +75,7 @@ public class JdbcBulkInsertBenchmark {
 		this.dataSource = new HikariDataSource(config);
 		this.jdbc = JdbcClient.create(this.dataSource);
 		this.store = new JdbcCouponStore(this.jdbc, new JdbcTransactionManager(this.dataSource),
-				JsonMapper.builder().build());
+				JsonMapper.builder().build(), 100);
 	}
 
 	/** An empty table and a fresh batch, as one bulk request makes them. */

@@ -36,8 +36,8 @@ class JdbcCouponStoreTests extends CouponStoreContractTests {
 
 	@Override
 	protected CouponStore createStore() {
-		this.jdbc.sql("TRUNCATE coupon").update();
-		return new JdbcCouponStore(this.jdbc, this.transactionManager, JsonMapper.builder().build());
+		this.jdbc.sql("TRUNCATE coupon, coupon_event").update();
+		return new JdbcCouponStore(this.jdbc, this.transactionManager, JsonMapper.builder().build(), MAX_EVENTS);
 	}
 
 	@Test
