@@ -12,6 +12,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 import com.example.couponservice.CouponServiceApplication;
+import com.example.couponservice.coupon.web.CouponEndpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -72,6 +73,24 @@ class AdminTokenTests {
 			.content("{\"count\":2}")).hasStatus(HttpStatus.CREATED);
 		assertThat(this.mvc.get().uri("/campaigns/spring/stats").header("Authorization", TOKEN))
 			.hasStatus(HttpStatus.OK);
+	}
+
+	@Test
+	void everyAdminOperationOfTheEndpointTableNeedsTheTokenAndNoOtherDoes() {
+		for (CouponEndpoint endpoint : CouponEndpoint.values()) {
+			String path = endpoint.path().replace("{campaign}", "spring").replace("{code}", "ZZZZZZZZ");
+			MvcTestResult result = this.mvc.method(endpoint.method())
+				.uri(path)
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"code\":\"ZZZZZZZZ\"}")
+				.exchange();
+			if (endpoint.isAdmin()) {
+				assertUnauthorized(result);
+			}
+			else {
+				assertThat(result.getResponse().getStatus()).as(endpoint.name()).isNotEqualTo(401);
+			}
+		}
 	}
 
 	@Test

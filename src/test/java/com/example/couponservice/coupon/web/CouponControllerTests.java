@@ -1,6 +1,8 @@
 package com.example.couponservice.coupon.web;
 
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import com.example.couponservice.coupon.Coupon;
 import com.example.couponservice.coupon.CouponConflictException;
@@ -62,6 +66,27 @@ class CouponControllerTests {
 	private static Coupon used(String code) {
 		return new Coupon(code, CouponStatus.USED, AT.minusSeconds(60), null, AT, null, "order-1", null, Map.of(), null,
 				false, null, null);
+	}
+
+	@Autowired
+	private RequestMappingHandlerMapping mappings;
+
+	/** The endpoint table and the controller's mappings name the same operations. */
+	@Test
+	void theEndpointTableListsExactlyTheOperationsTheControllerServes() {
+		Set<String> served = new HashSet<>();
+		this.mappings.getHandlerMethods().forEach((info, method) -> {
+			if (method.getBeanType() == CouponController.class) {
+				for (RequestMethod verb : info.getMethodsCondition().getMethods()) {
+					info.getPatternValues().forEach((pattern) -> served.add(verb.name() + " " + pattern));
+				}
+			}
+		});
+		Set<String> table = new HashSet<>();
+		for (CouponEndpoint endpoint : CouponEndpoint.values()) {
+			table.add(endpoint.method().name() + " " + endpoint.path());
+		}
+		assertThat(served).isEqualTo(table);
 	}
 
 	@Test
