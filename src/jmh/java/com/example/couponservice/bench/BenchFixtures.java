@@ -29,7 +29,7 @@ final class BenchFixtures {
 			Duration.ofHours(1));
 
 	/** No expiry, no campaign, no metadata. */
-	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of(), null);
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, null, Map.of(), null);
 
 	/** Largest bulk request (coupon.generation.max-bulk-count default). */
 	static final int BULK_MAX = 10_000;

@@ -53,7 +53,7 @@ import com.example.couponservice.coupon.CouponTemplate;
 public abstract class CouponServiceBenchmark {
 
 	/** No expiry, no campaign, no metadata. */
-	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of(), null);
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, null, Map.of(), null);
 
 	/** Coupons in the store for the lookup and repeat benchmarks: the memory target. */
 	static final int STORED = 1_000_000;

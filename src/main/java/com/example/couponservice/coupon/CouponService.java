@@ -114,7 +114,8 @@ public class CouponService {
 			checkCampaign(campaign);
 		}
 		checkText("customerId", customerId, REFERENCE, 64);
-		return new CouponTemplate(expiry, campaign, checkMetadata(metadata), customerId);
+		return new CouponTemplate((expiresAt != null) ? expiry : null, (expiresAt != null) ? null : effectiveTtl,
+				campaign, checkMetadata(metadata), customerId);
 	}
 
 	private static void checkCampaign(String campaign) {

@@ -33,7 +33,7 @@ class CouponConcurrencyTests {
 			Duration.ofHours(1));
 
 	/** No expiry, no campaign, no metadata. */
-	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of(), null);
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, null, Map.of(), null);
 
 	private static final int THREADS = 64;
 

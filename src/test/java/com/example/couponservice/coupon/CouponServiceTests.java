@@ -30,7 +30,7 @@ class CouponServiceTests {
 			Duration.ofHours(1));
 
 	/** No expiry, no campaign, no metadata. */
-	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of(), null);
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, null, Map.of(), null);
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
@@ -198,14 +198,17 @@ class CouponServiceTests {
 	}
 
 	@Test
-	void ttlAndDefaultTtlSetTheExpiry() {
+	void ttlAndDefaultTtlCountFromTheCouponsCreation() {
 		CouponTemplate ttl = this.service.template(null, Duration.ofDays(30), null, null, null);
-		assertThat(ttl.expiresAt()).isEqualTo(this.clock.instant().plus(Duration.ofDays(30)));
-		assertThat(this.service.template(null, null, null, null, null).expiresAt()).isNull();
+		this.clock.advance(Duration.ofMillis(4));
+		Coupon coupon = this.service.generate(ttl);
+		assertThat(coupon.expiresAt()).isEqualTo(coupon.createdAt().plus(Duration.ofDays(30)))
+			.isEqualTo(this.clock.instant().plus(Duration.ofDays(30)));
+		assertThat(this.service.generate(this.service.template(null, null, null, null, null)).expiresAt()).isNull();
 		CouponService withDefault = service(Duration.ofDays(7));
-		assertThat(withDefault.template(null, null, null, null, null).expiresAt())
+		assertThat(withDefault.generate(withDefault.template(null, null, null, null, null)).expiresAt())
 			.isEqualTo(this.clock.instant().plus(Duration.ofDays(7)));
-		assertThat(withDefault.template(null, Duration.ofHours(1), null, null, null).expiresAt())
+		assertThat(withDefault.generate(withDefault.template(null, Duration.ofHours(1), null, null, null)).expiresAt())
 			.isEqualTo(this.clock.instant().plus(Duration.ofHours(1)));
 	}
 
@@ -231,9 +234,8 @@ class CouponServiceTests {
 		assertField(() -> this.service.template(null, Duration.ofMillis(999), null, null, null), "ttl");
 		this.clock.set(Instant.parse("2026-03-01T10:00:00.123456789Z"));
 		CouponTemplate template = this.service.template(null, Duration.parse("PT1.0009999S"), null, null, null);
-		assertThat(template.expiresAt()).isEqualTo(Instant.parse("2026-03-01T10:00:01.123Z"));
 		Coupon coupon = this.service.generate(template);
-		assertThat(coupon.expiresAt()).isEqualTo(template.expiresAt());
+		assertThat(coupon.expiresAt()).isEqualTo(Instant.parse("2026-03-01T10:00:01.123Z"));
 		assertThat(this.store.find(coupon.code()).orElseThrow().expiresAt()).isEqualTo(coupon.expiresAt());
 		assertThat(this.service.status(coupon.code()).status()).isEqualTo(CouponStatus.UNUSED);
 	}

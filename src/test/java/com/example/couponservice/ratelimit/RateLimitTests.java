@@ -102,6 +102,29 @@ class RateLimitTests {
 	}
 
 	@Test
+	void validationSpendsTheRedemptionBudgetWithTheSameHeaders() {
+		String client = "198.51.100.7";
+		for (int i = 0; i < 3; i++) {
+			MvcTestResult validation = validate(client, "ZZZZZZZZ");
+			assertThat(validation).hasStatus(HttpStatus.OK).headers().hasValue("X-RateLimit-Limit", "5");
+			assertThat(validation).headers().hasValue("X-RateLimit-Remaining", String.valueOf(4 - i));
+		}
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.NOT_FOUND);
+		assertThat(validate(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS)
+			.headers()
+			.containsHeader("Retry-After");
+		assertThat(redeem(client, "ZZZZZZZZ")).hasStatus(HttpStatus.TOO_MANY_REQUESTS);
+	}
+
+	MvcTestResult validate(String client, String code) {
+		return this.mvc.post().uri("/validate-coupon").with((request) -> {
+			request.setRemoteAddr(client);
+			return request;
+		}).contentType(MediaType.APPLICATION_JSON).content("{\"code\":\"" + code + "\"}").exchange();
+	}
+
+	@Test
 	void theBudgetReturnsWholeAfterTheWindow() {
 		String client = "198.51.100.3";
 		for (int i = 0; i < 5; i++) {

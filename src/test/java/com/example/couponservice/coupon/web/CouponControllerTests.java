@@ -157,7 +157,7 @@ class CouponControllerTests {
 	@Test
 	void aFullStoreIs507() {
 		given(this.service.template(any(), any(), any(), any(), any()))
-			.willReturn(new CouponTemplate(null, null, Map.of(), null));
+			.willReturn(new CouponTemplate(null, null, null, Map.of(), null));
 		given(this.service.generate(any())).willThrow(new StoreFullException(20));
 
 		MvcTestResult result = this.mvc.post().uri("/generate-coupon").exchange();
