@@ -49,7 +49,6 @@ RESULTS=${RESULTS:-$ROOT/bench/results/http-$(date +%Y%m%dT%H%M%S)}
 JFR=${JFR:-}
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JCMD=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
-BULK_MAX=10000   # coupon.generation.max-bulk-count default
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
@@ -74,7 +73,6 @@ pinned() {   # pinned CPUS: the taskset prefix that pins a command to CPUS, if a
 	if [[ -n $1 ]]; then echo "taskset -c $1"; fi
 }
 
-: >"$RESULTS/server.log"   # exists before the readiness loop reads it
 # JFR=scenario: a recording with the same settings runs from launch, so that no event
 # instrumentation (class retransformation, recompilation) happens while we measure; a
 # second recording, started just before the measured run and stopped right after, is the
@@ -85,42 +83,11 @@ JFR_FLAGS=
 if [[ -n $JFR ]]; then
 	JFR_FLAGS="-XX:StartFlightRecording=name=primer,settings=$JFR_SETTINGS,maxage=2m -XX:FlightRecorderOptions:stackdepth=256"
 fi
-# Port 0: Tomcat takes a free port and logs it, so there is no race for a port we picked.
-# Started directly, not through a function, so that $! is the JVM's own pid (taskset
-# execs it) and the EXIT trap stops the JVM itself.
 # shellcheck disable=SC2086  # flag lists are meant to split
-$(pinned "$SERVER_CPUS") "$JAVA" $BENCH_JVM_FLAGS $JFR_FLAGS -jar "$JAR" --spring.profiles.active=bench \
-	--server.address=127.0.0.1 --server.port=0 $SERVER_ARGS >"$RESULTS/server.log" 2>&1 &
-SERVER_PID=$!
-
-PORT=
-for _ in $(seq 1 240); do   # at most 120 s
-	kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited; last lines of $RESULTS/server.log:"; tail -n 30 "$RESULTS/server.log" >&2; exit 1; }
-	if [[ -z $PORT ]]; then
-		PORT=$(sed -n 's/.*Tomcat started on port \([0-9][0-9]*\).*/\1/p' "$RESULTS/server.log" | head -n 1)
-	fi
-	if [[ -n $PORT ]] && curl -fs -o /dev/null "http://127.0.0.1:$PORT/actuator/health/readiness"; then
-		break
-	fi
-	sleep 0.5
-done
-[[ -n $PORT ]] || { log "server did not start within 120 s; see $RESULTS/server.log"; exit 1; }
-BASE="http://127.0.0.1:$PORT"
+start_server "$RESULTS/server.log" $(pinned "$SERVER_CPUS") "$JAVA" $BENCH_JVM_FLAGS $JFR_FLAGS -jar "$JAR" \
+	--spring.profiles.active=bench --server.address=127.0.0.1 --server.port=0 $SERVER_ARGS
 STARTED=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$RESULTS/server.log" | head -n 1 || true)
-log "server pid $SERVER_PID on $BASE ($STARTED)"
 
-# Codes for the status and redeem scenarios, BULK_MAX per request of POST /generate-coupons.
-make_codes() {   # make_codes COUNT FILE
-	local left=$1 file=$2 n
-	: >"$file"
-	while ((left > 0)); do
-		n=$((left < BULK_MAX ? left : BULK_MAX))
-		curl -fsS -X POST -H 'Content-Type: application/json' -H 'Accept: text/csv' \
-			-d "{\"count\":$n}" "$BASE/generate-coupons" | tail -n +2 >>"$file"
-		left=$((left - n))
-	done
-	[[ $(wc -l <"$file") -eq $1 ]] || { log "expected $1 codes in $file"; exit 1; }
-}
 needs() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 if needs status || needs redeem; then
 	log "generating $CODES codes each for status, redeem and the redeem warm-up"

@@ -141,11 +141,4 @@ public record Coupon(String code, CouponStatus status, Instant createdAt, @Nulla
 				attempt.now(), attempt.reference());
 	}
 
-	/** Whether this coupon matches every filter of {@code query} at {@code now}. */
-	public boolean matches(CouponQuery query, Instant now) {
-		return (query.campaign() == null || query.campaign().equals(this.campaign))
-				&& (query.status() == null || query.status() == statusAt(now))
-				&& (query.customerId() == null || query.customerId().equals(this.customerId));
-	}
-
 }

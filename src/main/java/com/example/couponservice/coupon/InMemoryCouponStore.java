@@ -228,14 +228,12 @@ public class InMemoryCouponStore implements CouponStore {
 	public List<Coupon> list(CouponQuery query, @Nullable String after, int limit, Instant now) {
 		Map<Long, Entry> from = (after != null) ? this.coupons.tailMap(key(after), false) : this.coupons;
 		List<Coupon> page = new ArrayList<>(Math.min(limit, 1000));
+		long nowMillis = now.toEpochMilli();
 		for (Map.Entry<Long, Entry> entry : from.entrySet()) {
-			if (entry.getValue().mayMatch(query)) {
-				Coupon coupon = entry.getValue().toCoupon(CouponCode.fromOrderKey(entry.getKey()));
-				if (coupon.matches(query, now)) {
-					page.add(coupon);
-					if (page.size() == limit) {
-						break;
-					}
+			if (entry.getValue().matches(query, nowMillis)) {
+				page.add(entry.getValue().toCoupon(CouponCode.fromOrderKey(entry.getKey())));
+				if (page.size() == limit) {
+					break;
 				}
 			}
 		}
@@ -244,12 +242,10 @@ public class InMemoryCouponStore implements CouponStore {
 
 	@Override
 	public void export(CouponQuery query, Instant now, Consumer<Coupon> sink) {
+		long nowMillis = now.toEpochMilli();
 		for (Map.Entry<Long, Entry> entry : this.coupons.entrySet()) {
-			if (entry.getValue().mayMatch(query)) {
-				Coupon coupon = entry.getValue().toCoupon(CouponCode.fromOrderKey(entry.getKey()));
-				if (coupon.matches(query, now)) {
-					sink.accept(coupon);
-				}
+			if (entry.getValue().matches(query, nowMillis)) {
+				sink.accept(entry.getValue().toCoupon(CouponCode.fromOrderKey(entry.getKey())));
 			}
 		}
 	}
@@ -449,9 +445,24 @@ public class InMemoryCouponStore implements CouponStore {
 			return expired ? CouponStatus.EXPIRED : storedStatus();
 		}
 
-		/** A cheap first test of the campaign filter, before the coupon is unpacked. */
-		boolean mayMatch(CouponQuery query) {
-			return query.campaign() == null || (this.extras != null && query.campaign().equals(this.extras.campaign));
+		/**
+		 * {@link Coupon#matches} on the packed entry: a listing walks every entry it
+		 * passes, so only the ones that match are unpacked into a coupon.
+		 */
+		boolean matches(CouponQuery query, long now) {
+			Extras extras = (this.extras != null) ? this.extras : Extras.NONE_AT_ALL;
+			if (query.campaign() != null && !query.campaign().equals(extras.campaign)) {
+				return false;
+			}
+			if (query.status() != null && query.status() != statusAt(now)) {
+				return false;
+			}
+			if (query.customerId() == null) {
+				return true;
+			}
+			String customerId = (extras.boundCustomer != null) ? extras.boundCustomer
+					: (this.details != null) ? this.details.redeemer : null;
+			return query.customerId().equals(customerId);
 		}
 
 		Coupon toCoupon(String code) {
