@@ -344,8 +344,34 @@ run_wrk() {
 }
 field() { sed -n "s/^WRK_RESULT.* $2=\([^ ]*\).*/\1/p" "$1"; }
 
+# The machine is shared: how much CPU did processes other than ours (this script and its
+# children: wrk, pgbench, curl; the JVM; PostgreSQL and its backends) use during a run?
+# cpu_mark before and cpu_other after a run: the share of both cores, in per cent, that
+# went elsewhere. Over 5 % means the run measured a busy machine.
+cpu_jiffies() {   # "busy total ours" from /proc
+	local pm=0
+	if [[ -n $PG_TMP && -f $PG_TMP/data/postmaster.pid ]]; then pm=$(head -n 1 "$PG_TMP/data/postmaster.pid"); fi
+	awk '/^cpu / { printf "%d %d ", $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+	# /proc/PID/stat after "PID (comm) ": 2 ppid, 12 utime, 13 stime, 14 cutime, 15 cstime
+	for f in /proc/[0-9]*/stat; do cat "$f" 2>/dev/null && echo; done | awk -v self=$$ -v jvm="${SERVER_PID:-0}" -v pm="$pm" '
+		{ pid = $1; sub(/^[^(]*\(.*\) /, ""); }
+		pid == self { s += $14 + $15 }              # children waited for: wrk, pgbench, curl, ...
+		pid == jvm { s += $12 + $13 }
+		pid == pm { s += $12 + $13 + $14 + $15 }    # postmaster and the backends it reaped
+		pid != pm && $2 == pm { s += $12 + $13 }    # live backends
+		END { printf "%d\n", s }'
+}
+CPU_MARK=
+cpu_mark() { CPU_MARK=$(cpu_jiffies); }
+cpu_other() {
+	awk -v a="$CPU_MARK" -v b="$(cpu_jiffies)" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		busy = y[1] - x[1]; total = y[2] - x[2]; ours = y[3] - x[3]
+		printf "%.0f", total > 0 ? 100 * (busy > ours ? busy - ours : 0) / total : 0 }'
+}
+
 # ---------------------------------------------------------------------------- figures
-declare -A RPS P50 P99 NON2XX SOCK NOTE
+declare -A RPS P50 P99 NON2XX SOCK NOTE OTHER
 PHASE_503=   # 503s answered while each server ran (every 503 is a failure of this benchmark)
 ROWS=()   # table rows in order
 record_wrk() {   # record_wrk KEY OUTFILE [NOTE]
@@ -356,6 +382,7 @@ record_wrk() {   # record_wrk KEY OUTFILE [NOTE]
 	NON2XX[$key]=$(field "$out" non2xx)
 	SOCK[$key]=$(($(field "$out" connect) + $(field "$out" read) + $(field "$out" write) + $(field "$out" timeout)))
 	NOTE[$key]=${3:-}
+	OTHER[$key]=$(cpu_other)
 	ROWS+=("$key")
 }
 ratio() {   # ratio KEY_A KEY_B: rps of A / rps of B, or - when one is missing
@@ -426,6 +453,7 @@ if has_phase limits-off; then
 		pool_before=$(metric coupon_generated_total 'source="pool"')
 		on_demand_before=$(metric coupon_generated_total 'source="on_demand"')
 		say "limits-off: measure $scenario (${DURATION}s)"
+		cpu_mark
 		# shellcheck disable=SC2046
 		run_wrk "$RESULTS/off-$scenario.txt" "$THREADS" "$CONNECTIONS" "$DURATION" $(off_args $scenario measure)
 		server_alive
@@ -469,6 +497,7 @@ record_pgbench() {   # record_pgbench KEY NAME [NOTE]: tps, and p50/p99 from the
 	NON2XX[$key]=${failed:-?}
 	SOCK[$key]=-
 	NOTE[$key]=${3:-}
+	OTHER[$key]=$(cpu_other)
 	ROWS+=("$key")
 }
 rows_used() {   # rows_used FIRST COUNT: how many of pgbench's rows FIRST.. are USED
@@ -488,6 +517,7 @@ if has_phase pgbench; then
 	for clients in 64 10; do
 		settle
 		say "pgbench: measure update c$clients (${DURATION}s, rows $base..$((base + PG_RANGE_RUN - 1)))"
+		cpu_mark
 		pgbench_run "update-c$clients" "$clients" "$DURATION" "$BENCH_PG_DIR/update.sql" -D base=$base -D nclients=$clients -D i=0
 		done_txns=$(processed "update-c$clients")
 		used=$(rows_used $base "$PG_RANGE_RUN")
@@ -502,6 +532,7 @@ if has_phase pgbench; then
 	done
 	settle
 	say "pgbench: measure select c64 (${DURATION}s, rows $base..$((base + STATUS_CODES - 1)))"
+	cpu_mark
 	pgbench_run select-c64 64 "$DURATION" "$BENCH_PG_DIR/select.sql" -D first=$base -D count="$STATUS_CODES"
 	record_pgbench "pgbench select c64" select-c64 "over $STATUS_CODES unused rows"
 fi
@@ -533,6 +564,7 @@ if has_phase limits-on-64; then
 		settle
 		before=$(repeats)
 		say "limits-on-64: measure $scenario (${DURATION}s)"
+		cpu_mark
 		# shellcheck disable=SC2046
 		run_wrk "$RESULTS/on64-$scenario.txt" "$THREADS" "$CONNECTIONS" "$DURATION" $(on_args $scenario measure)
 		server_alive
@@ -582,6 +614,7 @@ if has_phase hot-client; then
 	before=$(repeats)
 	e503=$(count_503)
 	say "hot-client: measure quiet alone (${DURATION}s)"
+	cpu_mark
 	quiet "$RESULTS/quiet-alone.txt" "$DURATION" "$RESULTS/quiet-alone-codes.txt" "$first_alone"
 	wait_wrk
 	record_wrk "quiet alone" "$RESULTS/quiet-alone.txt" "$(check_repeats "$before" "quiet alone"); 503s=$(($(count_503) - e503))"
@@ -590,6 +623,7 @@ if has_phase hot-client; then
 	before=$(repeats)
 	e503=$(count_503)
 	say "hot-client: measure quiet with the hot client flooding (${DURATION}s)"
+	cpu_mark
 	quiet "$RESULTS/quiet-flood.txt" "$DURATION" "$RESULTS/quiet-flood-codes.txt" "$first_flood"
 	flood "$RESULTS/hot.txt" "$DURATION"
 	wait_wrk
@@ -606,12 +640,13 @@ fi
 # ---------------------------------------------------------------------------- the table
 {
 	echo
-	printf '%-22s %9s %8s %8s %7s %8s  %s\n' scenario 'rps|tps' p50_ms p99_ms non2xx sock_err notes
+	printf '%-22s %9s %8s %8s %7s %8s %6s  %s\n' scenario 'rps|tps' p50_ms p99_ms non2xx sock_err other% notes
 	for key in "${ROWS[@]}"; do
-		printf '%-22s %9.0f %8s %8s %7s %8s  %s\n' "$key" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" \
-			"${NON2XX[$key]}" "${SOCK[$key]}" "${NOTE[$key]}"
+		printf '%-22s %9.0f %8s %8s %7s %8s %6s  %s\n' "$key" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" \
+			"${NON2XX[$key]}" "${SOCK[$key]}" "${OTHER[$key]}" "${NOTE[$key]}"
 	done
-	echo "(pgbench rows: tps; non2xx = pgbench's failed transactions)"
+	echo "(pgbench rows: tps, and non2xx = pgbench's failed transactions; other% = CPU used by other"
+	echo " processes on this machine during the run, in % of all cores: above ~5 the run was disturbed)"
 	echo
 	printf '%-44s %6s\n' ratio value
 	printf '%-44s %6s\n' 'redeem / pgbench update c64' "$(ratio 'limits-off redeem' 'pgbench update c64')"
