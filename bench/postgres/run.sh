@@ -367,7 +367,8 @@ cpu_other() {
 	awk -v a="$CPU_MARK" -v b="$(cpu_jiffies)" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
 		busy = y[1] - x[1]; total = y[2] - x[2]; ours = y[3] - x[3]
-		printf "%.0f", total > 0 ? 100 * (busy > ours ? busy - ours : 0) / total : 0 }'
+		other = (busy > ours) ? busy - ours : 0
+		printf "%.0f", (total > 0) ? 100 * other / total : 0 }'
 }
 
 # ---------------------------------------------------------------------------- figures
