@@ -351,7 +351,7 @@ field() { sed -n "s/^WRK_RESULT.* $2=\([^ ]*\).*/\1/p" "$1"; }
 cpu_jiffies() {   # "busy total ours" from /proc
 	local pm=0
 	if [[ -n $PG_TMP && -f $PG_TMP/data/postmaster.pid ]]; then pm=$(head -n 1 "$PG_TMP/data/postmaster.pid"); fi
-	awk '/^cpu / { printf "%d %d ", $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+	awk '/^cpu / { printf "%d %d ", $2 + $3 + $4 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
 	# /proc/PID/stat after "PID (comm) ": 2 ppid, 12 utime, 13 stime, 14 cutime, 15 cstime
 	for f in /proc/[0-9]*/stat; do cat "$f" 2>/dev/null && echo; done | awk -v self=$$ -v jvm="${SERVER_PID:-0}" -v pm="$pm" '
 		{ pid = $1; sub(/^[^(]*\(.*\) /, ""); }
