@@ -55,9 +55,11 @@
 #                           rejected request held a connection while it queued for its
 #                           bucket row's lock, the flood could take the whole pool and
 #                           the quiet clients would get 503s after the 2 s pool timeout.
-#                 Measured: quiet alone, then quiet with the hot client flooding. Reported:
-#                 quiet rps both ways and their ratio, 503s (must be 0), the hot client's
-#                 requests and the share of them answered 429.
+#                 Measured: quiet alone, quiet with the hot client flooding, quiet alone
+#                 again (the mean of the two alone runs is the baseline, so JIT warm-up
+#                 drift does not favour either side). Reported: quiet rps each time and
+#                 the ratio, 503s (must be 0), the hot client's answers and the share of
+#                 them that were 429s.
 #
 # Every phase that runs the service first warms up each of its scenarios (WARMUP s
 # each), then measures each for DURATION s; pgbench warms up with one WARMUP-second update
@@ -588,48 +590,56 @@ if has_phase hot-client; then
 	[[ -f $RESULTS/status-codes.txt ]] || make_codes "$STATUS_CODES" "$RESULTS/status-codes.txt"
 	quiet_warm=$((QUIET_PAIRS_PER_SEC * WARMUP))
 	quiet_run=$((QUIET_PAIRS_PER_SEC * DURATION))
-	# Each quiet list gets its own addresses: A = ceil(pairs / QUIET_USES) of 198.18.0.0/15.
+	# Each quiet run gets its own codes and addresses: A = ceil(pairs / QUIET_USES) of
+	# 198.18.0.0/15, from FIRST[run] on.
 	addresses() { echo $((($1 + QUIET_USES - 1) / QUIET_USES)); }
-	first_alone=$((1 + $(addresses $quiet_warm)))
-	first_flood=$((first_alone + $(addresses $quiet_run)))
-	if ((first_flood + $(addresses $quiet_run) - 1 > 131070)); then
+	declare -A FIRST
+	FIRST[warmup]=1
+	FIRST[alone-1]=$((${FIRST[warmup]} + $(addresses $quiet_warm)))
+	FIRST[flood]=$((${FIRST[alone-1]} + $(addresses $quiet_run)))
+	FIRST[alone-2]=$((${FIRST[flood]} + $(addresses $quiet_run)))
+	if ((${FIRST[alone-2]} + $(addresses $quiet_run) - 1 > 131070)); then
 		log "hot-client needs more than the 131070 addresses of 198.18.0.0/15: lower QUIET_PAIRS_PER_SEC or DURATION"
 		exit 1
 	fi
 	((quiet_warm == 0)) || make_codes $quiet_warm "$RESULTS/quiet-warmup-codes.txt"
-	make_codes $quiet_run "$RESULTS/quiet-alone-codes.txt"
-	make_codes $quiet_run "$RESULTS/quiet-flood-codes.txt"
-	quiet() {   # quiet OUTFILE SECONDS CODES FIRST_ADDRESS, in the background
-		run_wrk_bg "$1" 1 "$QUIET_CONNECTIONS" "$2" "$BENCH_PG_DIR/quiet.lua" "$3" "$RESULTS/status-codes.txt" 1 "$4" "$QUIET_USES"
+	for run in alone-1 flood alone-2; do make_codes $quiet_run "$RESULTS/quiet-$run-codes.txt"; done
+	quiet() {   # quiet RUN SECONDS, in the background
+		run_wrk_bg "$RESULTS/quiet-$1.txt" 1 "$QUIET_CONNECTIONS" "$2" "$BENCH_PG_DIR/quiet.lua" \
+			"$RESULTS/quiet-$1-codes.txt" "$RESULTS/status-codes.txt" 1 "${FIRST[$1]}" "$QUIET_USES"
 	}
 	flood() {   # flood OUTFILE SECONDS, in the background
 		run_wrk_bg "$1" 1 "$HOT_CONNECTIONS" "$2" "$BENCH_PG_DIR/hot.lua" "$HOT_ADDRESS"
 	}
 	if ((WARMUP > 0)); then
 		say "hot-client: warm-up quiet and hot together (${WARMUP}s)"
-		quiet "$RESULTS/quiet-warmup.txt" "$WARMUP" "$RESULTS/quiet-warmup-codes.txt" 1
+		quiet warmup "$WARMUP"
 		flood "$RESULTS/hot-warmup.txt" "$WARMUP"
 		wait_wrk
 	fi
-	settle
-	before=$(repeats)
-	e503=$(count_503)
-	say "hot-client: measure quiet alone (${DURATION}s)"
-	cpu_mark
-	quiet "$RESULTS/quiet-alone.txt" "$DURATION" "$RESULTS/quiet-alone-codes.txt" "$first_alone"
-	wait_wrk
-	record_wrk "quiet alone" "$RESULTS/quiet-alone.txt" "$(check_repeats "$before" "quiet alone"); 503s=$(($(count_503) - e503))"
-
-	settle
-	before=$(repeats)
-	e503=$(count_503)
-	say "hot-client: measure quiet with the hot client flooding (${DURATION}s)"
-	cpu_mark
-	quiet "$RESULTS/quiet-flood.txt" "$DURATION" "$RESULTS/quiet-flood-codes.txt" "$first_flood"
-	flood "$RESULTS/hot.txt" "$DURATION"
-	wait_wrk
-	FLOOD_503=$(($(count_503) - e503))
-	record_wrk "quiet with flood" "$RESULTS/quiet-flood.txt" "$(check_repeats "$before" "quiet with flood"); 503s=$FLOOD_503 (server, all clients)"
+	# Alone, with the flood, alone again: the mean of the two alone runs is the baseline,
+	# so a JVM still getting faster (JIT) does not count for or against the flood.
+	for run in alone-1 flood alone-2; do
+		settle
+		before=$(repeats)
+		e503=$(count_503)
+		if [[ $run == flood ]]; then
+			say "hot-client: measure quiet with the hot client flooding (${DURATION}s)"
+			cpu_mark
+			quiet flood "$DURATION"
+			flood "$RESULTS/hot.txt" "$DURATION"
+			wait_wrk
+			FLOOD_503=$(($(count_503) - e503))
+			record_wrk "quiet with flood" "$RESULTS/quiet-flood.txt" "$(check_repeats "$before" "quiet with flood"); 503s=$FLOOD_503 (server, all clients)"
+		else
+			say "hot-client: measure quiet $run (${DURATION}s)"
+			cpu_mark
+			quiet "$run" "$DURATION"
+			wait_wrk
+			record_wrk "quiet $run" "$RESULTS/quiet-$run.txt" "$(check_repeats "$before" "quiet $run"); 503s=$(($(count_503) - e503))"
+		fi
+	done
+	RPS["quiet alone"]=$(awk -v a="${RPS[quiet alone-1]}" -v b="${RPS[quiet alone-2]}" 'BEGIN { printf "%.1f", (a + b) / 2 }')
 	hot() { sed -n "s/^HOT_RESULT.* $1=\([0-9]*\).*/\1/p" "$RESULTS/hot.txt"; }
 	hot_answers=$(($(hot s429) + $(hot s503) + $(hot s2xx) + $(hot s4xx) + $(hot other)))
 	HOT_429=$(awk -v l="$(hot s429)" -v r="$hot_answers" 'BEGIN { printf "%.1f", r ? 100 * l / r : 0 }')
@@ -656,7 +666,7 @@ fi
 	printf '%-44s %6s\n' 'generate / pgbench update c64' "$(ratio 'limits-off generate' 'pgbench update c64')"
 	printf '%-44s %6s\n' 'limits-on-64 / limits-off: redeem' "$(ratio 'limits-on-64 redeem' 'limits-off redeem')"
 	printf '%-44s %6s\n' 'limits-on-64 / limits-off: status' "$(ratio 'limits-on-64 status' 'limits-off status')"
-	printf '%-44s %6s\n' 'quiet with flood / quiet alone' "$(ratio 'quiet with flood' 'quiet alone')"
+	printf '%-44s %6s\n' 'quiet with flood / quiet alone (mean of 1, 2)' "$(ratio 'quiet with flood' 'quiet alone')"
 	if [[ -n ${FLOOD_503:-} ]]; then
 		printf '%-44s %6s\n' '503s during the flood (must be 0)' "$FLOOD_503"
 		printf '%-44s %6s\n' "hot client's requests answered 429 (%)" "$HOT_429"
