@@ -2,8 +2,9 @@
 # PostgreSQL-mode throughput of the coupon service beside what PostgreSQL alone does, in
 # one run, on this machine, 127.0.0.1 only.
 #
-# Usage:  bench/postgres/run.sh                       # build, then everything: about 5 min
-#         DURATION=3 WARMUP=2 bench/postgres/run.sh   # smoke run, about 2.5 min
+# Usage:  bench/postgres/run.sh                       # build, then everything: 4.5-6.5 min
+#         DURATION=3 WARMUP=2 bench/postgres/run.sh   # smoke run, about 2-3 min
+#         WARMUP=30 bench/postgres/run.sh             # settled JIT (see WARMUP below)
 #         BUILD=0 PHASES="pgbench" bench/postgres/run.sh   # only the pgbench figures
 #
 # It starts a private PostgreSQL 15 (Debian's /usr/lib/postgresql/15/bin; installed with
@@ -88,6 +89,9 @@
 #                   127.0.0.1 (limits-on-64 and hot-client); see below
 #   BUILD=0         use the existing target/*.jar instead of building
 #   DURATION=10     seconds of each measured run   WARMUP=5  seconds of each warm-up
+#                   (each phase starts a new JVM; on 2 cores its JIT is still compiling
+#                   after 4 x 5 s: GET /noop went from 3k to 18k rps over its first 60 s
+#                   of load here, so the default figures are those of a young JVM)
 #   PHASES="limits-off pgbench limits-on-64 hot-client"   which phases, in this order
 #   THREADS=2 CONNECTIONS=64    wrk threads and connections (limits-off, limits-on-64)
 #   CLIENTS=64                  client addresses of limits-on-64 (at most 254)
