@@ -115,10 +115,8 @@ export BENCH_PG_DIR="$ROOT/bench/postgres"
 DEFAULT_JVM_FLAGS=$(grep -v '^#' "$ROOT/bench/jvm-flags" | tr '\n' ' ' | sed 's/  */ /g; s/ $//')
 BENCH_JVM_FLAGS=${BENCH_JVM_FLAGS-$DEFAULT_JVM_FLAGS}
 SERVER_ARGS=${SERVER_ARGS:-}
-# Trust X-Forwarded-For from the load generator's address only. The pending change that
-# replaces Tomcat's RemoteIpValve settings makes this
-#   PROXY_ARGS='--coupon.security.trusted-proxies=127.0.0.1/32'
-PROXY_ARGS=${PROXY_ARGS-'--server.forward-headers-strategy=native --server.tomcat.remoteip.internal-proxies=127\.0\.0\.1'}
+# Trust X-Forwarded-For from the load generator's address only.
+PROXY_ARGS=${PROXY_ARGS-'--coupon.security.trusted-proxies=127.0.0.1/32'}
 BUILD=${BUILD:-1}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
@@ -136,63 +134,36 @@ QUIET_PAIRS_PER_SEC=${QUIET_PAIRS_PER_SEC:-3000}
 PGBENCH_ROWS_PER_SEC=${PGBENCH_ROWS_PER_SEC:-15000}
 PGBENCH_THREADS=${PGBENCH_THREADS:-2}
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 RESULTS=${RESULTS:-$ROOT/bench/results/postgres-$(date +%Y%m%dT%H%M%S)}
 if [[ -z ${JAVA_HOME:-} && -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
 	JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-BULK_MAX=10000       # coupon.generation.max-bulk-count default
-PG_DB=coupons
-PG_USER=coupons
-PG_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 # n times this odd number modulo 2^40 picks row n's code (setup.sql, update.sql, select.sql).
 SCATTER='(n * 25214903917) % 1099511627776'
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
-PG_TMP=
-PG_PORT=
+# shellcheck source=bench/postgres/private.sh
+source "$BENCH_PG_DIR/private.sh"
 WRK_PIDS=()
-stop_postgres() {
-	if [[ -z $PG_TMP ]]; then return; fi
-	if [[ -f $PG_TMP/data/postmaster.pid ]]; then
-		local pid
-		pid=$(head -n 1 "$PG_TMP/data/postmaster.pid")
-		as_postgres "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m fast -t 30 stop >/dev/null 2>&1 ||
-			{ [[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null; } || true
-	fi
-	if [[ -d ${RESULTS:-} && -f $PG_TMP/postgres.log ]]; then cp "$PG_TMP/postgres.log" "$RESULTS/postgres.log" || true; fi
-	rm -rf "$PG_TMP"
-	PG_TMP=
-}
-cleanup() {
+stop_wrk() {
 	local pid
 	for pid in "${WRK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-	stop_server
-	stop_postgres
 }
-trap cleanup EXIT   # replaces bench/lib.sh's "trap stop_server EXIT"; cleanup calls it
+CLEANUPS+=(stop_wrk)
 
-as_postgres() {   # initdb and postgres refuse to run as root
-	if ((EUID == 0)); then runuser -u postgres -- "$@"; else "$@"; fi
-}
 has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
 elapsed() { printf '%3d s' "$SECONDS"; }
 say() { log "[$(elapsed)] $*"; }
 
 # ---------------------------------------------------------------------------- tools
-if [[ ! -x $PG_BIN/pg_ctl ]]; then
-	log "no PostgreSQL 15 in $PG_BIN; installing it (apt-get install -y postgresql-15)"
-	apt-get install -y postgresql-15 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y postgresql-15 >/dev/null; }
-fi
 if ! command -v wrk >/dev/null; then
 	log "wrk not found; installing it (apt-get install -y wrk)"
 	apt-get install -y wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y wrk >/dev/null; }
 fi
 command -v curl >/dev/null || { log "curl is required"; exit 1; }
-if ((EUID == 0)) && ! id postgres >/dev/null 2>&1; then log "no postgres OS user to run initdb as"; exit 1; fi
 if ((CLIENTS < 1 || CLIENTS > 254)); then log "CLIENTS must be 1..254"; exit 1; fi
 
 mkdir -p "$RESULTS"
@@ -206,49 +177,7 @@ JAR=${jars[0]}
 [[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
 
 # ---------------------------------------------------------------------------- PostgreSQL
-free_port() {   # a port of 127.0.0.1 nobody listens on (postgres fails to start if one races us)
-	local port
-	for _ in $(seq 1 50); do
-		port=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
-	done
-	return 1
-}
-PG_TMP=$(mktemp -d "${TMPDIR:-/tmp}/coupon-pgbench.XXXXXX")
-chmod 700 "$PG_TMP"
-if ((EUID == 0)); then chown postgres: "$PG_TMP"; fi
-say "initdb in $PG_TMP"
-# Local connections (the unix socket in PG_TMP, mode 0700) are trusted: only we reach it.
-# TCP needs a password: the service and pgbench use the service user's random one.
-as_postgres "$PG_BIN/initdb" -D "$PG_TMP/data" -U postgres -E UTF8 --locale=C.UTF-8 \
-	--auth-local=trust --auth-host=scram-sha-256 >"$RESULTS/initdb.log" 2>&1 ||
-	{ log "initdb failed:"; cat "$RESULTS/initdb.log" >&2; exit 1; }
-{
-	echo
-	echo "# bench/postgres/postgresql.conf"
-	cat "$BENCH_PG_DIR/postgresql.conf"
-	echo "# bench/postgres/run.sh"
-	echo "listen_addresses = '127.0.0.1'"
-	echo "unix_socket_directories = '$PG_TMP'"
-} >>"$PG_TMP/data/postgresql.conf"
-for attempt in 1 2 3 4 5; do
-	PG_PORT=$(free_port) || { log "no free port found"; exit 1; }
-	if as_postgres "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/postgres.log" -o "-p $PG_PORT" -w -t 60 start >/dev/null; then
-		break
-	fi
-	log "PostgreSQL did not start on port $PG_PORT (attempt $attempt); the end of its log:"
-	tail -n 5 "$PG_TMP/postgres.log" >&2
-	((attempt < 5)) || exit 1
-done
-pg_admin() {   # psql as the superuser over the private socket
-	"$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$PG_TMP" -p "$PG_PORT" -U postgres "$@"
-}
-pg_service() {   # psql as the service's user over TCP, as the service and pgbench connect
-	PGPASSWORD=$PG_PASSWORD "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" "$@"
-}
-pg_admin -d postgres -c "CREATE ROLE $PG_USER LOGIN PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE $PG_DB OWNER $PG_USER"
-PG_VERSION=$(pg_admin -d postgres -c 'SHOW server_version')
-say "PostgreSQL $PG_VERSION on 127.0.0.1:$PG_PORT (pid $(head -n 1 "$PG_TMP/data/postmaster.pid"))"
+start_private_postgres
 
 # VACUUM and CHECKPOINT before every measured run: each starts without the dead rows of
 # the run before and with no checkpoint due.
@@ -257,30 +186,11 @@ settle() {
 }
 
 # ---------------------------------------------------------------------------- the service
-BASE=
-start_server() {   # start_server NAME [Spring Boot arguments...]
-	local name=$1 logfile="$RESULTS/server-$1.log" port=
-	shift
-	: >"$logfile"
+start_service() {   # start_service NAME [Spring Boot arguments...]
 	# shellcheck disable=SC2086  # flag lists are meant to split
 	POSTGRES_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB" POSTGRES_USER=$PG_USER POSTGRES_PASSWORD=$PG_PASSWORD \
-		"$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" --spring.profiles.active=bench,postgres \
-		--server.address=127.0.0.1 --server.port=0 "$@" $SERVER_ARGS >"$logfile" 2>&1 &
-	SERVER_PID=$!
-	for _ in $(seq 1 240); do   # at most 120 s
-		kill -0 "$SERVER_PID" 2>/dev/null || { log "server exited; last lines of $logfile:"; tail -n 30 "$logfile" >&2; exit 1; }
-		if [[ -z $port ]]; then
-			port=$(sed -n 's/.*Tomcat started on port \([0-9][0-9]*\).*/\1/p' "$logfile" | head -n 1)
-		fi
-		if [[ -n $port ]] && curl -fs -o /dev/null --max-time 5 "http://127.0.0.1:$port/actuator/health/readiness"; then
-			BASE="http://127.0.0.1:$port"
-			say "server $name: pid $SERVER_PID on $BASE ($(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$logfile" | head -n 1 || true))"
-			return
-		fi
-		sleep 0.5
-	done
-	log "server did not become ready within 120 s; see $logfile"
-	exit 1
+		start_server "$RESULTS/server-$1.log" "$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" --spring.profiles.active=bench,postgres \
+		--server.address=127.0.0.1 --server.port=0 "${@:2}" $SERVER_ARGS
 }
 server_alive() {
 	if ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -288,18 +198,6 @@ server_alive() {
 		grep -v 'Redemption ' "$RESULTS"/server-*.log | tail -n 5 >&2
 		exit 1
 	fi
-}
-
-make_codes() {   # make_codes COUNT FILE: COUNT new codes through POST /generate-coupons
-	local left=$1 file=$2 n
-	: >"$file"
-	while ((left > 0)); do
-		n=$((left < BULK_MAX ? left : BULK_MAX))
-		curl -fsS --max-time 60 -X POST -H 'Content-Type: application/json' -H 'Accept: text/csv' \
-			-d "{\"count\":$n}" "$BASE/generate-coupons" | tail -n +2 >>"$file"
-		left=$((left - n))
-	done
-	[[ $(wc -l <"$file") -eq $1 ]] || { log "expected $1 codes in $file"; exit 1; }
 }
 
 # Sum of one metric's series whose labels contain every one of the given label strings.
@@ -424,7 +322,8 @@ check_repeats() {   # check_repeats BEFORE LABEL: a redeem run must not have rep
 # never the other way round.
 PG_RANGE_WARM=0
 PG_RANGE_RUN=0
-start_server limits-off --coupon.rate-limit.redeem.capacity=0 --coupon.rate-limit.status.capacity=0
+start_service limits-off --coupon.rate-limit.redeem.capacity=0 --coupon.rate-limit.status.capacity=0 \
+	--coupon.rate-limit.redeem.network-capacity=0 --coupon.rate-limit.status.network-capacity=0
 if has_phase pgbench; then
 	PG_RANGE_WARM=$((PGBENCH_ROWS_PER_SEC * WARMUP))
 	PG_RANGE_RUN=$((PGBENCH_ROWS_PER_SEC * DURATION))
@@ -547,7 +446,7 @@ fi
 # ---------------------------------------------------------------------------- phase 3
 if has_phase limits-on-64; then
 	# shellcheck disable=SC2086  # PROXY_ARGS is an argument list
-	start_server limits-on-64 --coupon.rate-limit.redeem.capacity=1000000000 \
+	start_service limits-on-64 --coupon.rate-limit.redeem.capacity=1000000000 \
 		--coupon.rate-limit.status.capacity=1000000000 $PROXY_ARGS
 	say "phase limits-on-64: making codes"
 	[[ -f $RESULTS/status-codes.txt ]] || make_codes "$STATUS_CODES" "$RESULTS/status-codes.txt"
@@ -589,7 +488,7 @@ fi
 # ---------------------------------------------------------------------------- phase 4
 if has_phase hot-client; then
 	# shellcheck disable=SC2086
-	start_server hot-client --coupon.rate-limit.redeem.capacity=5 --coupon.rate-limit.status.capacity=60 $PROXY_ARGS
+	start_service hot-client --coupon.rate-limit.redeem.capacity=5 --coupon.rate-limit.status.capacity=60 $PROXY_ARGS
 	say "phase hot-client: making codes"
 	[[ -f $RESULTS/status-codes.txt ]] || make_codes "$STATUS_CODES" "$RESULTS/status-codes.txt"
 	quiet_warm=$((QUIET_PAIRS_PER_SEC * WARMUP))
