@@ -25,8 +25,11 @@ import com.example.couponservice.coupon.InMemoryCouponStore;
  */
 final class BenchFixtures {
 
+	static final CouponProperties.Events EVENTS = new CouponProperties.Events(100, Duration.ofDays(400),
+			Duration.ofHours(1));
+
 	/** No expiry, no campaign, no metadata. */
-	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of());
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of(), null);
 
 	/** Largest bulk request (coupon.generation.max-bulk-count default). */
 	static final int BULK_MAX = 10_000;
@@ -36,7 +39,7 @@ final class BenchFixtures {
 
 	static CouponProperties defaultProperties() {
 		return new CouponProperties(new CouponProperties.Pool(10_000, 5_000, Duration.ofSeconds(1)),
-				new CouponProperties.Generation(10, BULK_MAX), new CouponProperties.Store(DataSize.ofBytes(0)), new CouponProperties.Redeem(false), null);
+				new CouponProperties.Generation(10, BULK_MAX), new CouponProperties.Store(DataSize.ofBytes(0)), new CouponProperties.Redeem(false), EVENTS, null);
 	}
 
 	/** A fresh service with an empty, uncapped in-memory store and a full pool. */
@@ -47,7 +50,7 @@ final class BenchFixtures {
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		CouponMetrics metrics = new CouponMetrics(registry);
 		CodePool pool = new CodePool(generator, metrics, clock, properties.pool());
-		InMemoryCouponStore store = new InMemoryCouponStore(Long.MAX_VALUE);
+		InMemoryCouponStore store = new InMemoryCouponStore(Long.MAX_VALUE, 100);
 		CouponService service = new CouponService(store, pool, generator, metrics, clock, properties);
 		awaitFullPool(pool);
 		return new Wired(service, pool, store, registry);

@@ -53,7 +53,7 @@ import com.example.couponservice.coupon.CouponTemplate;
 public abstract class CouponServiceBenchmark {
 
 	/** No expiry, no campaign, no metadata. */
-	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of());
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of(), null);
 
 	/** Coupons in the store for the lookup and repeat benchmarks: the memory target. */
 	static final int STORED = 1_000_000;
@@ -79,7 +79,7 @@ public abstract class CouponServiceBenchmark {
 
 	@Benchmark
 	public Redemption redeemRepeat(Redeemed state, Cursor cursor) {
-		return state.wired.service().redeem(state.codes[cursor.next(state.codes.length)], null, null);
+		return state.wired.service().redeem(state.codes[cursor.next(state.codes.length)], null, null, null);
 	}
 
 	@Benchmark
@@ -91,7 +91,7 @@ public abstract class CouponServiceBenchmark {
 		CouponService service = state.wired.service();
 		int from = state.slices.getAndIncrement() * FRESH_BATCH;
 		for (int i = from; i < from + FRESH_BATCH; i++) {
-			blackhole.consume(service.redeem(state.codes[i], null, null));
+			blackhole.consume(service.redeem(state.codes[i], null, null, null));
 		}
 	}
 
@@ -163,7 +163,7 @@ public abstract class CouponServiceBenchmark {
 			this.wired = BenchFixtures.newService();
 			this.codes = BenchFixtures.generateCodes(this.wired.service(), STORED);
 			for (String code : this.codes) {
-				this.wired.service().redeem(code, null, null);
+				this.wired.service().redeem(code, null, null, null);
 			}
 		}
 

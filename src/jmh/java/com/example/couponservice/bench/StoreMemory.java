@@ -14,6 +14,7 @@ import javax.management.ObjectName;
 
 import com.example.couponservice.coupon.CodeGenerator;
 import com.example.couponservice.coupon.Coupon;
+import com.example.couponservice.coupon.Attempt;
 import com.example.couponservice.coupon.CouponCode;
 import com.example.couponservice.coupon.InMemoryCouponStore;
 
@@ -48,7 +49,7 @@ public final class StoreMemory {
 		Instant expiry = now.plus(Duration.ofDays(30));
 
 		long before = usedAfterFullGc();
-		InMemoryCouponStore store = new InMemoryCouponStore(Long.MAX_VALUE);
+		InMemoryCouponStore store = new InMemoryCouponStore(Long.MAX_VALUE, 100);
 		int stored = 0;
 		while (stored < count) {
 			for (String code : generator.next(Math.min(256, count - stored))) {
@@ -65,7 +66,7 @@ public final class StoreMemory {
 		if (kind.equals("redeemed")) {
 			Instant later = now.plusSeconds(60);
 			for (long code : packed) {
-				store.redeem(CouponCode.unpack(code), "order-" + Long.toHexString(code), later);
+				store.redeem(CouponCode.unpack(code), new Attempt(later, "order-" + Long.toHexString(code), null, null));
 			}
 		}
 		long after = usedAfterFullGc();

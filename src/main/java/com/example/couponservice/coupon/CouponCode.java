@@ -21,12 +21,18 @@ public final class CouponCode {
 	/** Longest raw input the normaliser looks at; anything longer cannot be a code. */
 	static final int MAX_RAW_LENGTH = 64;
 
+	/** The alphabet in ASCII order: digits before letters. */
+	private static final String ASCII_ORDER = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
 	private static final byte[] VALUES = new byte[128];
+
+	private static final byte[] RANKS = new byte[128];
 
 	static {
 		java.util.Arrays.fill(VALUES, (byte) -1);
 		for (int i = 0; i < ALPHABET.length(); i++) {
 			VALUES[ALPHABET.charAt(i)] = (byte) i;
+			RANKS[ASCII_ORDER.charAt(i)] = (byte) i;
 		}
 	}
 
@@ -98,6 +104,29 @@ public final class CouponCode {
 		for (int i = LENGTH - 1; i >= 0; i--) {
 			chars[i] = ALPHABET.charAt((int) (packed & 31));
 			packed >>>= 5;
+		}
+		return new String(chars);
+	}
+
+	/**
+	 * A 40-bit number of a canonical code whose numeric order is the codes' ASCII order,
+	 * the order listings go in (as PostgreSQL's {@code ORDER BY code} and Redis's
+	 * lexicographic ranges go).
+	 */
+	public static long orderKey(String code) {
+		long key = 0;
+		for (int i = 0; i < LENGTH; i++) {
+			key = (key << 5) | RANKS[code.charAt(i)];
+		}
+		return key;
+	}
+
+	/** The canonical code of an {@link #orderKey}. */
+	public static String fromOrderKey(long key) {
+		char[] chars = new char[LENGTH];
+		for (int i = LENGTH - 1; i >= 0; i--) {
+			chars[i] = ASCII_ORDER.charAt((int) (key & 31));
+			key >>>= 5;
 		}
 		return new String(chars);
 	}

@@ -46,7 +46,7 @@ class CouponConfiguration {
 		if (max <= 0) {
 			max = (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HEAP_SHARE);
 		}
-		return new InMemoryCouponStore(max);
+		return new InMemoryCouponStore(max, properties.events().maxPerCoupon());
 	}
 
 	@Bean

@@ -45,7 +45,16 @@ public class CouponConflictException extends RuntimeException {
 		EXPIRED,
 
 		/** Voided by an operator. */
-		VOID
+		VOID,
+
+		/** Bound to another customer. */
+		CUSTOMER_MISMATCH,
+
+		/** Redeemed with another reference than the reversal names. */
+		REFERENCE_MISMATCH,
+
+		/** Not redeemed, so there is nothing to reverse. */
+		NOT_REDEEMED
 
 	}
 

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The coupon counters, registered once. Tag values come from enums, so their cardinality
@@ -27,6 +28,12 @@ public class CouponMetrics {
 	private final Counter storeFull;
 
 	private final Counter voided;
+
+	private final Counter reversals;
+
+	private final Map<ValidationOutcome, Counter> validations = new EnumMap<>(ValidationOutcome.class);
+
+	private final Counter invalidValidations;
 
 	public CouponMetrics(MeterRegistry registry) {
 		for (CodePool.Source source : CodePool.Source.values()) {
@@ -61,6 +68,13 @@ public class CouponMetrics {
 			.tag("reason", "store_full")
 			.register(registry);
 		this.voided = Counter.builder("coupon.voided").description("Coupons voided").register(registry);
+		this.reversals = Counter.builder("coupon.reversals")
+			.description("Redemptions reversed: coupons made unused again")
+			.register(registry);
+		for (ValidationOutcome outcome : ValidationOutcome.values()) {
+			this.validations.put(outcome, validationCounter(registry, tagValue(outcome)));
+		}
+		this.invalidValidations = validationCounter(registry, "invalid");
 	}
 
 	/** The counter of {@code key}; every key has one, registered in the constructor. */
@@ -100,10 +114,26 @@ public class CouponMetrics {
 		this.voided.increment();
 	}
 
+	void reversed() {
+		this.reversals.increment();
+	}
+
+	/** A validation that found {@code outcome}; {@code null} for a malformed request. */
+	void validation(@Nullable ValidationOutcome outcome) {
+		((outcome != null) ? counter(this.validations, outcome) : this.invalidValidations).increment();
+	}
+
+	private static Counter validationCounter(MeterRegistry registry, String result) {
+		return Counter.builder("coupon.validations")
+			.description("Validations, by what they found")
+			.tag("result", result)
+			.register(registry);
+	}
+
 	/** The outcome label of {@code coupon_redemptions_total}. */
 	public enum RedemptionOutcome {
 
-		REDEEMED, ALREADY_REDEEMED, CONFLICT, EXPIRED, VOID, NOT_FOUND, INVALID
+		REDEEMED, ALREADY_REDEEMED, CONFLICT, EXPIRED, VOID, CUSTOMER_MISMATCH, NOT_FOUND, INVALID
 
 	}
 

@@ -21,13 +21,15 @@ import org.springframework.validation.annotation.Validated;
  * @param generation on-demand generation and request limits
  * @param store the in-memory store
  * @param redeem rules of redemption
+ * @param events the history kept of each coupon
  * @param defaultTtl lifetime given to a coupon generated without {@code expiresAt} or
  * {@code ttl}; unset means coupons never expire
  */
 @Validated
 @ConfigurationProperties("coupon")
 public record CouponProperties(@Valid @DefaultValue Pool pool, @Valid @DefaultValue Generation generation,
-		@Valid @DefaultValue Store store, @Valid @DefaultValue Redeem redeem, @Nullable Duration defaultTtl) {
+		@Valid @DefaultValue Store store, @Valid @DefaultValue Redeem redeem, @Valid @DefaultValue Events events,
+		@Nullable Duration defaultTtl) {
 
 	/**
 	 * @param size how many fresh codes the pool holds when full
@@ -47,6 +49,17 @@ public record CouponProperties(@Valid @DefaultValue Pool pool, @Valid @DefaultVa
 	 */
 	public record Generation(@DefaultValue("10") @Min(1) @Max(1000) int maxAttempts,
 			@DefaultValue("10000") @Positive int maxBulkCount) {
+	}
+
+	/**
+	 * @param maxPerCoupon events kept per coupon: its {@code GENERATED} event and the
+	 * latest others, so hammering one code cannot grow the store without end
+	 * @param retention PostgreSQL mode: events older than this are deleted (in batches,
+	 * every {@code cleanup-interval})
+	 * @param cleanupInterval PostgreSQL mode: how often old events are deleted
+	 */
+	public record Events(@DefaultValue("100") @Min(2) @Max(10000) int maxPerCoupon,
+			@DefaultValue("P400D") @NotNull Duration retention, @DefaultValue("1h") @NotNull Duration cleanupInterval) {
 	}
 
 	/**

@@ -10,8 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -55,11 +55,11 @@ public class CouponService {
 	 */
 	static final Duration MIN_TTL = Duration.ofSeconds(1);
 
-	/**
-	 * How often a redemption tries again when the coupon changed between the refused
-	 * update and the read that explains it.
-	 */
-	private static final int MAX_REDEEM_ATTEMPTS = 3;
+	/** The largest page of a listing. */
+	static final int MAX_PAGE = 1000;
+
+	/** 1 to 256 characters, none of them control, format or unassigned code points. */
+	private static final Pattern REASON = Pattern.compile("[^\\p{C}\\p{Zl}\\p{Zp}]{1,256}");
 
 	/** Control characters, which no metadata key may hold. */
 	private static final Pattern CONTROL = Pattern.compile("\\p{Cc}");
@@ -91,7 +91,7 @@ public class CouponService {
 	 * @throws InvalidFieldException naming the first field that breaks its rule
 	 */
 	public CouponTemplate template(@Nullable Instant expiresAt, @Nullable Duration ttl, @Nullable String campaign,
-			@Nullable Map<String, String> metadata) {
+			@Nullable Map<String, String> metadata, @Nullable String customerId) {
 		Instant now = now();
 		if (expiresAt != null && ttl != null) {
 			throw new InvalidFieldException("ttl", "give either expiresAt or ttl, not both");
@@ -113,7 +113,8 @@ public class CouponService {
 		if (campaign != null) {
 			checkCampaign(campaign);
 		}
-		return new CouponTemplate(expiry, campaign, checkMetadata(metadata));
+		checkText("customerId", customerId, REFERENCE, 64);
+		return new CouponTemplate(expiry, campaign, checkMetadata(metadata), customerId);
 	}
 
 	private static void checkCampaign(String campaign) {
@@ -239,17 +240,21 @@ public class CouponService {
 	/**
 	 * Redeem a coupon once. A repeat by the same caller (the same reference, or no
 	 * reference both times) is answered as a retry with the original redemption; any
-	 * other repeat is a conflict and changes nothing.
+	 * other repeat is a conflict and changes nothing. A coupon bound to a customer is
+	 * refused to anyone else.
+	 * @param client the caller's address, for the log line and the coupon's history
 	 * @throws InvalidCouponCodeException, InvalidFieldException for bad input
 	 * @throws CouponNotFoundException when no coupon has the code
-	 * @param client the caller's address, for the log line; {@code null} when unknown
-	 * @throws CouponConflictException when it is used by someone else, expired or void
+	 * @throws CouponConflictException when it is used by someone else, expired, void or
+	 * bound to another customer
 	 */
-	public Redemption redeem(@Nullable String rawCode, @Nullable String reference, @Nullable String client) {
+	public Redemption redeem(@Nullable String rawCode, @Nullable String reference, @Nullable String customerId,
+			@Nullable String client) {
 		String code;
 		try {
 			code = CouponCode.normalise(rawCode);
-			checkReference(reference);
+			checkText("reference", reference, REFERENCE, 64);
+			checkText("customerId", customerId, REFERENCE, 64);
 			if (reference == null && this.properties.redeem().requireReference()) {
 				throw new InvalidFieldException("reference", "reference is required: send the order id as reference "
 						+ "or in an Idempotency-Key header (coupon.redeem.require-reference is on)");
@@ -259,42 +264,113 @@ public class CouponService {
 			record(RedemptionOutcome.INVALID, rawCode, client);
 			throw ex;
 		}
-		Instant now = now();
-		for (int attempt = 1; attempt <= MAX_REDEEM_ATTEMPTS; attempt++) {
-			Optional<Coupon> redeemed = this.store.redeem(code, reference, now);
-			if (redeemed.isPresent()) {
+		StoreResult<RedeemOutcome> result = this.store.redeem(code, new Attempt(now(), reference, customerId, client));
+		Coupon coupon = result.coupon();
+		switch (result.outcome()) {
+			case REDEEMED -> {
 				record(RedemptionOutcome.REDEEMED, code, client);
-				return new Redemption(redeemed.get(), false);
+				return new Redemption(Objects.requireNonNull(coupon), false);
 			}
-			// Nothing changed: read why.
-			Coupon coupon = this.store.find(code).orElse(null);
-			if (coupon == null) {
-				break;
+			case REPEATED -> {
+				record(RedemptionOutcome.ALREADY_REDEEMED, code, client);
+				return new Redemption(Objects.requireNonNull(coupon), true);
 			}
-			if (coupon.status() == CouponStatus.USED) {
-				if (Objects.equals(coupon.reference(), reference)) {
-					record(RedemptionOutcome.ALREADY_REDEEMED, code, client);
-					return new Redemption(coupon, true);
-				}
+			case NOT_FOUND -> {
+				record(RedemptionOutcome.NOT_FOUND, code, client);
+				throw new CouponNotFoundException(code);
+			}
+			case ALREADY_REDEEMED -> {
 				record(RedemptionOutcome.CONFLICT, code, client);
-				throw new CouponConflictException(Reason.ALREADY_REDEEMED, code, coupon.redeemedAt(),
+				throw new CouponConflictException(Reason.ALREADY_REDEEMED, code, requireCoupon(coupon).redeemedAt(),
 						"coupon " + code + " was already redeemed"
 								+ ((reference != null) ? " with another reference" : " by another caller"));
 			}
-			if (coupon.status() == CouponStatus.VOID) {
+			case VOID -> {
 				record(RedemptionOutcome.VOID, code, client);
-				throw new CouponConflictException(Reason.VOID, code, coupon.voidedAt(), "coupon " + code + " is void");
+				throw new CouponConflictException(Reason.VOID, code, requireCoupon(coupon).voidedAt(),
+						"coupon " + code + " is void");
 			}
-			if (coupon.isExpiredAt(now)) {
+			case EXPIRED -> {
 				record(RedemptionOutcome.EXPIRED, code, client);
-				throw new CouponConflictException(Reason.EXPIRED, code, coupon.expiresAt(),
-						"coupon " + code + " expired at " + coupon.expiresAt());
+				throw new CouponConflictException(Reason.EXPIRED, code, requireCoupon(coupon).expiresAt(),
+						"coupon " + code + " expired at " + requireCoupon(coupon).expiresAt());
 			}
-			// Unused and valid, yet the update missed it: the coupon appeared (a bulk
-			// insert under way) or came back (a reversal) in between. Try again.
+			case CUSTOMER_MISMATCH -> {
+				record(RedemptionOutcome.CUSTOMER_MISMATCH, code, client);
+				throw new CouponConflictException(Reason.CUSTOMER_MISMATCH, code, null,
+						"coupon " + code + " belongs to another customer");
+			}
 		}
-		record(RedemptionOutcome.NOT_FOUND, code, client);
-		throw new CouponNotFoundException(code);
+		throw new IllegalStateException("unknown outcome " + result.outcome());
+	}
+
+	/**
+	 * Tell whether a coupon could be redeemed now by {@code customerId}, without
+	 * redeeming it. Recorded in the coupon's history, as every attempt on it is.
+	 * @throws InvalidCouponCodeException, InvalidFieldException for bad input
+	 */
+	public Validation validate(@Nullable String rawCode, @Nullable String customerId, @Nullable String client) {
+		String code;
+		try {
+			code = CouponCode.normalise(rawCode);
+			checkText("customerId", customerId, REFERENCE, 64);
+		}
+		catch (InvalidCouponCodeException | InvalidFieldException ex) {
+			this.metrics.validation(null);
+			throw ex;
+		}
+		StoreResult<ValidationOutcome> result = this.store.validate(code, new Attempt(now(), null, customerId, client));
+		this.metrics.validation(result.outcome());
+		return new Validation(code, result.outcome(), result.coupon());
+	}
+
+	/**
+	 * Put a used coupon back: its order was cancelled or its payment failed. A repeat of
+	 * the same reversal answers as one.
+	 * @param reference the reference of the redemption to reverse (both absent match)
+	 * @param reason why, for the coupon's history
+	 * @throws CouponNotFoundException when no coupon has the code
+	 * @throws CouponConflictException when it is not used, void, or was redeemed with
+	 * another reference
+	 */
+	public Reversal reverse(@Nullable String rawCode, @Nullable String reference, @Nullable String reason,
+			@Nullable String client) {
+		String code = CouponCode.normalise(rawCode);
+		checkText("reference", reference, REFERENCE, 64);
+		checkText("reason", reason, REASON, 256);
+		Attempt attempt = new Attempt(now(), reference, null, client);
+		StoreResult<ReverseOutcome> result = this.store.reverse(code, attempt, reason);
+		Coupon coupon = result.coupon();
+		return switch (result.outcome()) {
+			case REVERSED -> {
+				this.metrics.reversed();
+				logger.info("Reversed redemption code={} client={}", CouponCode.mask(code), client);
+				yield new Reversal(Objects.requireNonNull(coupon), false);
+			}
+			case ALREADY_REVERSED -> new Reversal(Objects.requireNonNull(coupon), true);
+			case REFERENCE_MISMATCH -> throw new CouponConflictException(Reason.REFERENCE_MISMATCH, code,
+					requireCoupon(coupon).redeemedAt(), "coupon " + code + " was redeemed with another reference");
+			case NOT_REDEEMED -> throw new CouponConflictException(Reason.NOT_REDEEMED, code, null,
+					"coupon " + code + " is not redeemed");
+			case VOID -> throw new CouponConflictException(Reason.VOID, code, requireCoupon(coupon).voidedAt(),
+					"coupon " + code + " is void");
+			case NOT_FOUND -> throw new CouponNotFoundException(code);
+		};
+	}
+
+	private static Coupon requireCoupon(@Nullable Coupon coupon) {
+		return Objects.requireNonNull(coupon, "a coupon that was found");
+	}
+
+	/**
+	 * Check an optional free-text field: {@code null}, or matching {@code rule} and well
+	 * formed (a database must be able to store it).
+	 */
+	private static void checkText(String field, @Nullable String value, Pattern rule, int maxLength) {
+		if (value != null && (!rule.matcher(value).matches() || !isWellFormed(value))) {
+			throw new InvalidFieldException(field,
+					field + " must be 1 to " + maxLength + " printable characters (no control characters)");
+		}
 	}
 
 	/**
@@ -312,13 +388,6 @@ public class CouponService {
 			}
 		}
 		return true;
-	}
-
-	private static void checkReference(@Nullable String reference) {
-		if (reference != null && !REFERENCE.matcher(reference).matches()) {
-			throw new InvalidFieldException("reference",
-					"reference must be 1 to 64 printable characters (no control characters)");
-		}
 	}
 
 	private void record(RedemptionOutcome outcome, @Nullable String code, @Nullable String client) {
@@ -349,23 +418,80 @@ public class CouponService {
 	/**
 	 * Void an unused coupon; voiding a void coupon again is a no-op.
 	 * @throws CouponNotFoundException when no coupon has the code
-	 * @param client the caller's address, for the log line; {@code null} when unknown
 	 * @throws CouponConflictException when it is already used
 	 */
 	public Coupon voidCoupon(@Nullable String rawCode, @Nullable String client) {
 		String code = CouponCode.normalise(rawCode);
-		Optional<Coupon> voided = this.store.voidCoupon(code, now());
-		if (voided.isPresent()) {
-			this.metrics.voided();
-			logger.info("Voided coupon code={} client={}", CouponCode.mask(code), client);
-			return voided.get();
+		StoreResult<VoidOutcome> result = this.store.voidCoupon(code, new Attempt(now(), null, null, client));
+		Coupon coupon = result.coupon();
+		return switch (result.outcome()) {
+			case VOIDED -> {
+				this.metrics.voided();
+				logger.info("Voided coupon code={} client={}", CouponCode.mask(code), client);
+				yield Objects.requireNonNull(coupon);
+			}
+			case ALREADY_VOID -> Objects.requireNonNull(coupon);
+			case USED ->
+				throw new CouponConflictException(Reason.ALREADY_REDEEMED, code, requireCoupon(coupon).redeemedAt(),
+						"coupon " + code + " was already redeemed and cannot be voided");
+			case NOT_FOUND -> throw new CouponNotFoundException(code);
+		};
+	}
+
+	/**
+	 * The history of a coupon, oldest first.
+	 * @throws CouponNotFoundException when no coupon has the code
+	 */
+	public List<CouponEvent> events(@Nullable String rawCode) {
+		String code = CouponCode.normalise(rawCode);
+		return this.store.events(code).orElseThrow(() -> new CouponNotFoundException(code));
+	}
+
+	/**
+	 * One page of the coupons matching {@code query}, in code order after {@code after}.
+	 * @throws InvalidFieldException for a filter, limit or position out of its rules
+	 */
+	public Page list(CouponQuery query, @Nullable String after, int limit) {
+		checkQuery(query);
+		if (limit < 1 || limit > MAX_PAGE) {
+			throw new InvalidFieldException("limit", "limit must be between 1 and " + MAX_PAGE);
 		}
-		Coupon coupon = this.store.find(code).orElseThrow(() -> new CouponNotFoundException(code));
-		if (coupon.status() == CouponStatus.VOID) {
-			return coupon;
+		String from = null;
+		if (after != null) {
+			try {
+				from = CouponCode.normalise(after);
+			}
+			catch (InvalidCouponCodeException ex) {
+				throw new InvalidFieldException("after", "after must be a code, as the previous page's next gives it");
+			}
 		}
-		throw new CouponConflictException(Reason.ALREADY_REDEEMED, code, coupon.redeemedAt(),
-				"coupon " + code + " was already redeemed and cannot be voided");
+		Instant now = now();
+		List<Listed> coupons = this.store.list(query, from, limit + 1, now)
+			.stream()
+			.map((coupon) -> new Listed(coupon, coupon.statusAt(now)))
+			.toList();
+		if (coupons.size() > limit) {
+			List<Listed> page = coupons.subList(0, limit);
+			return new Page(page, page.get(limit - 1).coupon().code());
+		}
+		return new Page(coupons, null);
+	}
+
+	/**
+	 * Hand every coupon matching {@code query} to {@code sink}, in constant memory.
+	 * @throws InvalidFieldException for a filter out of its rules
+	 */
+	public void export(CouponQuery query, Consumer<Listed> sink) {
+		checkQuery(query);
+		Instant now = now();
+		this.store.export(query, now, (coupon) -> sink.accept(new Listed(coupon, coupon.statusAt(now))));
+	}
+
+	private static void checkQuery(CouponQuery query) {
+		if (query.campaign() != null) {
+			checkCampaign(query.campaign());
+		}
+		checkText("customerId", query.customerId(), REFERENCE, 64);
 	}
 
 	/** Coupons of {@code campaign} by status. */
@@ -380,6 +506,34 @@ public class CouponService {
 
 	/** A successful redemption: the first one, or a retry of it. */
 	public record Redemption(Coupon coupon, boolean alreadyRedeemed) {
+	}
+
+	/**
+	 * What a validation found.
+	 *
+	 * @param code the canonical code
+	 * @param outcome {@link ValidationOutcome#VALID} or why not
+	 * @param coupon the coupon; {@code null} when no coupon has the code
+	 */
+	public record Validation(String code, ValidationOutcome outcome, @Nullable Coupon coupon) {
+	}
+
+	/** A successful reversal: the coupon unused again, or a repeat of the reversal. */
+	public record Reversal(Coupon coupon, boolean alreadyReversed) {
+	}
+
+	/**
+	 * One page of a listing.
+	 *
+	 * @param coupons the coupons, in code order
+	 * @param next the code to pass as {@code after} for the next page; {@code null} on
+	 * the last page
+	 */
+	public record Page(List<Listed> coupons, @Nullable String next) {
+	}
+
+	/** A coupon of a listing, and the status it had when it was listed. */
+	public record Listed(Coupon coupon, CouponStatus status) {
 	}
 
 	/**

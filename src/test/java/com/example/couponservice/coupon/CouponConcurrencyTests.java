@@ -29,8 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Many threads at once against one service: the atomicity claims. */
 class CouponConcurrencyTests {
 
+	static final CouponProperties.Events EVENTS = new CouponProperties.Events(100, Duration.ofDays(400),
+			Duration.ofHours(1));
+
 	/** No expiry, no campaign, no metadata. */
-	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of());
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of(), null);
 
 	private static final int THREADS = 64;
 
@@ -46,13 +49,13 @@ class CouponConcurrencyTests {
 	private final CodePool pool = new CodePool(this.generator, this.metrics, this.clock,
 			new CouponProperties.Pool(64, 32, Duration.ofMillis(50)));
 
-	private final InMemoryCouponStore store = new InMemoryCouponStore(100L << 20);
+	private final InMemoryCouponStore store = new InMemoryCouponStore(100L << 20, 100);
 
 	private final CouponService service = new CouponService(this.store, this.pool, this.generator, this.metrics,
 			this.clock,
 			new CouponProperties(new CouponProperties.Pool(64, 32, Duration.ofMillis(50)),
 					new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(DataSize.ofBytes(0)),
-					new CouponProperties.Redeem(false), null));
+					new CouponProperties.Redeem(false), EVENTS, null));
 
 	private final ExecutorService executor = Executors.newFixedThreadPool(THREADS);
 
@@ -84,7 +87,7 @@ class CouponConcurrencyTests {
 	void sixtyFourThreadsRedeemingOneCodeGiveExactlyOneFirstRedemption() throws Exception {
 		for (int round = 0; round < 20; round++) {
 			String code = this.service.generate(PLAIN).code();
-			List<Redemption> results = race(THREADS, () -> this.service.redeem(code, null, null));
+			List<Redemption> results = race(THREADS, () -> this.service.redeem(code, null, null, null));
 			assertThat(results.stream().filter((r) -> !r.alreadyRedeemed()).count()).isEqualTo(1);
 			assertThat(results.stream().map((r) -> r.coupon().redeemedAt()).distinct()).hasSize(1);
 		}
@@ -102,7 +105,7 @@ class CouponConcurrencyTests {
 			List<Boolean> conflicts = new ArrayList<>(race(THREADS, () -> {
 				String reference = "order-" + orders.incrementAndGet();
 				try {
-					this.service.redeem(code, reference, null);
+					this.service.redeem(code, reference, null, null);
 					winners.add(reference);
 					return false;
 				}
@@ -151,7 +154,7 @@ class CouponConcurrencyTests {
 					}
 				}
 				try {
-					this.service.redeem(code, null, null);
+					this.service.redeem(code, null, null, null);
 					return "redeemed";
 				}
 				catch (CouponConflictException ex) {
@@ -190,7 +193,7 @@ class CouponConcurrencyTests {
 				for (int i = batch.size() - 2; i >= 0; i--) {
 					String code = batch.get(i).code();
 					try {
-						this.service.redeem(code, "order-" + code, null);
+						this.service.redeem(code, "order-" + code, null, null);
 						redeemed.add(code);
 					}
 					catch (CouponNotFoundException ex) {

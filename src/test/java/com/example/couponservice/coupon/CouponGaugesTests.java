@@ -32,7 +32,7 @@ class CouponGaugesTests {
 	private final AtomicInteger counts = new AtomicInteger();
 
 	/** A store whose count is slow enough for the scrapes to overlap. */
-	private final InMemoryCouponStore store = new InMemoryCouponStore(1L << 20) {
+	private final InMemoryCouponStore store = new InMemoryCouponStore(1L << 20, 100) {
 
 		@Override
 		public Map<CouponStatus, Long> countByStatus(@Nullable String campaign, Instant now) {

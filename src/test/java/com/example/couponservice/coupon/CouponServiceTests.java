@@ -26,8 +26,11 @@ import static org.assertj.core.api.Assertions.entry;
 
 class CouponServiceTests {
 
+	static final CouponProperties.Events EVENTS = new CouponProperties.Events(100, Duration.ofDays(400),
+			Duration.ofHours(1));
+
 	/** No expiry, no campaign, no metadata. */
-	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of());
+	static final CouponTemplate PLAIN = new CouponTemplate(null, null, Map.of(), null);
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
 
@@ -40,14 +43,14 @@ class CouponServiceTests {
 	private final CodePool pool = new CodePool(this.generator, this.metrics, this.clock,
 			new CouponProperties.Pool(100, 50, Duration.ofSeconds(1)));
 
-	private InMemoryCouponStore store = new InMemoryCouponStore(100L << 20);
+	private InMemoryCouponStore store = new InMemoryCouponStore(100L << 20, 100);
 
 	private CouponService service = service(null);
 
 	private CouponService service(Duration defaultTtl) {
 		CouponProperties properties = new CouponProperties(new CouponProperties.Pool(100, 50, Duration.ofSeconds(1)),
 				new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(DataSize.ofBytes(0)),
-				new CouponProperties.Redeem(false), defaultTtl);
+				new CouponProperties.Redeem(false), EVENTS, defaultTtl);
 		return new CouponService(this.store, this.pool, this.generator, this.metrics, this.clock, properties);
 	}
 
@@ -79,12 +82,12 @@ class CouponServiceTests {
 	void firstRedemptionWinsAndARepeatWithoutReferenceIsARetryWithTheOriginalTimestamp() {
 		String code = generate();
 		this.clock.advance(Duration.ofSeconds(5));
-		Redemption first = this.service.redeem(code.toLowerCase(), null, null);
+		Redemption first = this.service.redeem(code.toLowerCase(), null, null, null);
 		assertThat(first.alreadyRedeemed()).isFalse();
 		assertThat(first.coupon().redeemedAt()).isEqualTo(this.clock.instant());
 		Instant redeemedAt = this.clock.instant();
 		this.clock.advance(Duration.ofMinutes(3));
-		Redemption retry = this.service.redeem(code, null, null);
+		Redemption retry = this.service.redeem(code, null, null, null);
 		assertThat(retry.alreadyRedeemed()).isTrue();
 		assertThat(retry.coupon().redeemedAt()).isEqualTo(redeemedAt);
 		assertThat(counter("coupon.redemptions", "outcome", "redeemed")).isEqualTo(1);
@@ -94,8 +97,8 @@ class CouponServiceTests {
 	@Test
 	void aRepeatWithTheSameReferenceIsARetry() {
 		String code = generate();
-		this.service.redeem(code, "order-1", null);
-		Redemption retry = this.service.redeem(code, "order-1", null);
+		this.service.redeem(code, "order-1", null, null);
+		Redemption retry = this.service.redeem(code, "order-1", null, null);
 		assertThat(retry.alreadyRedeemed()).isTrue();
 		assertThat(retry.coupon().reference()).isEqualTo("order-1");
 	}
@@ -103,16 +106,16 @@ class CouponServiceTests {
 	@Test
 	void aRepeatWithAnotherReferenceOrWithoutOneIsAConflictAndChangesNothing() {
 		String code = generate();
-		Coupon redeemed = this.service.redeem(code, "order-1", null).coupon();
+		Coupon redeemed = this.service.redeem(code, "order-1", null, null).coupon();
 		this.clock.advance(Duration.ofSeconds(1));
 		assertThatExceptionOfType(CouponConflictException.class)
-			.isThrownBy(() -> this.service.redeem(code, "order-2", null))
+			.isThrownBy(() -> this.service.redeem(code, "order-2", null, null))
 			.satisfies((ex) -> {
 				assertThat(ex.getReason()).isEqualTo(Reason.ALREADY_REDEEMED);
 				assertThat(ex.getAt()).isEqualTo(redeemed.redeemedAt());
 			});
 		assertThatExceptionOfType(CouponConflictException.class)
-			.isThrownBy(() -> this.service.redeem(code, null, null));
+			.isThrownBy(() -> this.service.redeem(code, null, null, null));
 		assertThat(this.store.find(code)).contains(redeemed);
 		assertThat(counter("coupon.redemptions", "outcome", "conflict")).isEqualTo(2);
 	}
@@ -120,20 +123,20 @@ class CouponServiceTests {
 	@Test
 	void aReferenceAfterARedemptionWithoutOneIsAConflict() {
 		String code = generate();
-		this.service.redeem(code, null, null);
+		this.service.redeem(code, null, null, null);
 		assertThatExceptionOfType(CouponConflictException.class)
-			.isThrownBy(() -> this.service.redeem(code, "order-9", null));
+			.isThrownBy(() -> this.service.redeem(code, "order-9", null, null));
 	}
 
 	@Test
 	void unknownAndMalformedCodesAreRejectedAndCounted() {
 		assertThatExceptionOfType(CouponNotFoundException.class)
-			.isThrownBy(() -> this.service.redeem("AAAA-AAAA", null, null))
+			.isThrownBy(() -> this.service.redeem("AAAA-AAAA", null, null, null))
 			.satisfies((ex) -> assertThat(ex.getCode()).isEqualTo("AAAAAAAA"));
 		assertThatExceptionOfType(InvalidCouponCodeException.class)
-			.isThrownBy(() -> this.service.redeem("nope", null, null));
+			.isThrownBy(() -> this.service.redeem("nope", null, null, null));
 		assertThatExceptionOfType(InvalidCouponCodeException.class)
-			.isThrownBy(() -> this.service.redeem(null, null, null));
+			.isThrownBy(() -> this.service.redeem(null, null, null, null));
 		assertThat(counter("coupon.redemptions", "outcome", "not_found")).isEqualTo(1);
 		assertThat(counter("coupon.redemptions", "outcome", "invalid")).isEqualTo(2);
 	}
@@ -143,11 +146,11 @@ class CouponServiceTests {
 		String code = generate();
 		for (String bad : List.of("", "a".repeat(65), "line\nbreak", "nul\u0000", "bidi\u202E")) {
 			assertThatExceptionOfType(InvalidFieldException.class)
-				.isThrownBy(() -> this.service.redeem(code, bad, null))
+				.isThrownBy(() -> this.service.redeem(code, bad, null, null))
 				.satisfies((ex) -> assertThat(ex.getField()).isEqualTo("reference"));
 		}
 		assertThat(this.store.find(code).orElseThrow().status()).isEqualTo(CouponStatus.UNUSED);
-		assertThat(this.service.redeem(code, "Bestellung Nr. 42 – Müller", null).alreadyRedeemed()).isFalse();
+		assertThat(this.service.redeem(code, "Bestellung Nr. 42 – Müller", null, null).alreadyRedeemed()).isFalse();
 	}
 
 	@Test
@@ -156,7 +159,7 @@ class CouponServiceTests {
 		Lookup unused = this.service.status(code.substring(0, 4).toLowerCase() + "-" + code.substring(4));
 		assertThat(unused.status()).isEqualTo(CouponStatus.UNUSED);
 		assertThat(unused.code()).isEqualTo(code);
-		this.service.redeem(code, null, null);
+		this.service.redeem(code, null, null, null);
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.USED);
 		Lookup missing = this.service.status("ZZZZZZZZ");
 		assertThat(missing.status()).isNull();
@@ -169,12 +172,13 @@ class CouponServiceTests {
 	@Test
 	void aCouponExpiresAtItsExpiryInstantByTheClock() {
 		Instant expiresAt = this.clock.instant().plus(Duration.ofHours(1));
-		String code = this.service.generate(this.service.template(expiresAt, null, null, null)).code();
+		String code = this.service.generate(this.service.template(expiresAt, null, null, null, null)).code();
 		this.clock.set(expiresAt.minusMillis(1));
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.UNUSED);
 		this.clock.set(expiresAt);
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.EXPIRED);
-		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.redeem(code, null, null))
+		assertThatExceptionOfType(CouponConflictException.class)
+			.isThrownBy(() -> this.service.redeem(code, null, null, null))
 			.satisfies((ex) -> {
 				assertThat(ex.getReason()).isEqualTo(Reason.EXPIRED);
 				assertThat(ex.getAt()).isEqualTo(expiresAt);
@@ -185,47 +189,48 @@ class CouponServiceTests {
 
 	@Test
 	void aUsedCouponNeverBecomesExpired() {
-		String code = this.service.generate(this.service.template(null, Duration.ofMinutes(1), null, null)).code();
-		this.service.redeem(code, null, null);
+		String code = this.service.generate(this.service.template(null, Duration.ofMinutes(1), null, null, null))
+			.code();
+		this.service.redeem(code, null, null, null);
 		this.clock.advance(Duration.ofDays(1));
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.USED);
-		assertThat(this.service.redeem(code, null, null).alreadyRedeemed()).isTrue();
+		assertThat(this.service.redeem(code, null, null, null).alreadyRedeemed()).isTrue();
 	}
 
 	@Test
 	void ttlAndDefaultTtlSetTheExpiry() {
-		CouponTemplate ttl = this.service.template(null, Duration.ofDays(30), null, null);
+		CouponTemplate ttl = this.service.template(null, Duration.ofDays(30), null, null, null);
 		assertThat(ttl.expiresAt()).isEqualTo(this.clock.instant().plus(Duration.ofDays(30)));
-		assertThat(this.service.template(null, null, null, null).expiresAt()).isNull();
+		assertThat(this.service.template(null, null, null, null, null).expiresAt()).isNull();
 		CouponService withDefault = service(Duration.ofDays(7));
-		assertThat(withDefault.template(null, null, null, null).expiresAt())
+		assertThat(withDefault.template(null, null, null, null, null).expiresAt())
 			.isEqualTo(this.clock.instant().plus(Duration.ofDays(7)));
-		assertThat(withDefault.template(null, Duration.ofHours(1), null, null).expiresAt())
+		assertThat(withDefault.template(null, Duration.ofHours(1), null, null, null).expiresAt())
 			.isEqualTo(this.clock.instant().plus(Duration.ofHours(1)));
 	}
 
 	@Test
 	void expiryMustBeInTheFutureAndGivenOnce() {
 		Instant now = this.clock.instant();
-		assertField(() -> this.service.template(now, null, null, null), "expiresAt");
-		assertField(() -> this.service.template(now.minusSeconds(1), null, null, null), "expiresAt");
-		assertField(() -> this.service.template(null, Duration.ZERO, null, null), "ttl");
-		assertField(() -> this.service.template(null, Duration.ofDays(-1), null, null), "ttl");
-		assertField(() -> this.service.template(now.plusSeconds(60), Duration.ofDays(1), null, null), "ttl");
-		assertField(() -> this.service.template(null, Duration.ofSeconds(Long.MAX_VALUE), null, null), "ttl");
-		assertField(() -> this.service.template(null, Duration.ofDays(365L * 9000), null, null), "ttl");
-		assertField(() -> this.service.template(Instant.parse("+10000-01-01T00:00:00Z"), null, null, null),
+		assertField(() -> this.service.template(now, null, null, null, null), "expiresAt");
+		assertField(() -> this.service.template(now.minusSeconds(1), null, null, null, null), "expiresAt");
+		assertField(() -> this.service.template(null, Duration.ZERO, null, null, null), "ttl");
+		assertField(() -> this.service.template(null, Duration.ofDays(-1), null, null, null), "ttl");
+		assertField(() -> this.service.template(now.plusSeconds(60), Duration.ofDays(1), null, null, null), "ttl");
+		assertField(() -> this.service.template(null, Duration.ofSeconds(Long.MAX_VALUE), null, null, null), "ttl");
+		assertField(() -> this.service.template(null, Duration.ofDays(365L * 9000), null, null, null), "ttl");
+		assertField(() -> this.service.template(Instant.parse("+10000-01-01T00:00:00Z"), null, null, null, null),
 				"expiresAt");
-		assertThat(this.service.template(CouponService.MAX_EXPIRY, null, null, null).expiresAt())
+		assertThat(this.service.template(CouponService.MAX_EXPIRY, null, null, null, null).expiresAt())
 			.isEqualTo(CouponService.MAX_EXPIRY);
 	}
 
 	@Test
 	void aTtlUnderOneSecondIsRefusedAndAnExpiryIsKeptToTheMillisecondAsStored() {
-		assertField(() -> this.service.template(null, Duration.ofNanos(100_000), null, null), "ttl");
-		assertField(() -> this.service.template(null, Duration.ofMillis(999), null, null), "ttl");
+		assertField(() -> this.service.template(null, Duration.ofNanos(100_000), null, null, null), "ttl");
+		assertField(() -> this.service.template(null, Duration.ofMillis(999), null, null, null), "ttl");
 		this.clock.set(Instant.parse("2026-03-01T10:00:00.123456789Z"));
-		CouponTemplate template = this.service.template(null, Duration.parse("PT1.0009999S"), null, null);
+		CouponTemplate template = this.service.template(null, Duration.parse("PT1.0009999S"), null, null, null);
 		assertThat(template.expiresAt()).isEqualTo(Instant.parse("2026-03-01T10:00:01.123Z"));
 		Coupon coupon = this.service.generate(template);
 		assertThat(coupon.expiresAt()).isEqualTo(template.expiresAt());
@@ -235,22 +240,24 @@ class CouponServiceTests {
 
 	@Test
 	void metadataMayNotHoldNulOrHalfASurrogatePair() {
-		assertField(() -> this.service.template(null, null, null, Map.of("k", "a\u0000b")), "metadata.k");
-		assertField(() -> this.service.template(null, null, null, Map.of("k", "lone \ud800 high")), "metadata.k");
-		assertField(() -> this.service.template(null, null, null, Map.of("k", "lone \udc00 low")), "metadata.k");
-		assertField(() -> this.service.template(null, null, null, Map.of("k\u0000", "v")), "metadata");
-		assertField(() -> this.service.template(null, null, null, Map.of("k\ud800", "v")), "metadata");
-		assertField(() -> this.service.template(null, null, null, Map.of("tab\tkey", "v")), "metadata");
+		assertField(() -> this.service.template(null, null, null, Map.of("k", "a\u0000b"), null), "metadata.k");
+		assertField(() -> this.service.template(null, null, null, Map.of("k", "lone \ud800 high"), null), "metadata.k");
+		assertField(() -> this.service.template(null, null, null, Map.of("k", "lone \udc00 low"), null), "metadata.k");
+		assertField(() -> this.service.template(null, null, null, Map.of("k\u0000", "v"), null), "metadata");
+		assertField(() -> this.service.template(null, null, null, Map.of("k\ud800", "v"), null), "metadata");
+		assertField(() -> this.service.template(null, null, null, Map.of("tab\tkey", "v"), null), "metadata");
 		// A pair is a character (here U+1F600), and values may hold line breaks.
-		assertThat(this.service.template(null, null, null, Map.of("emoji", "\ud83d\ude00", "note", "line 1\nline 2"))
-			.metadata()).containsEntry("emoji", "\ud83d\ude00");
+		assertThat(
+				this.service.template(null, null, null, Map.of("emoji", "\ud83d\ude00", "note", "line 1\nline 2"), null)
+					.metadata())
+			.containsEntry("emoji", "\ud83d\ude00");
 	}
 
 	@Test
 	void referencesMayNotHoldNulOrHalfASurrogatePair() {
 		String code = generate();
 		for (String reference : new String[] { "order\u0000", "order-\ud800", "\udc00" }) {
-			assertField(() -> this.service.redeem(code, reference, null), "reference");
+			assertField(() -> this.service.redeem(code, reference, null, null), "reference");
 		}
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.UNUSED);
 	}
@@ -259,34 +266,35 @@ class CouponServiceTests {
 	void withReferencesRequiredARedemptionWithoutOneIsRefusedAndChangesNothing() {
 		CouponProperties properties = new CouponProperties(new CouponProperties.Pool(100, 50, Duration.ofSeconds(1)),
 				new CouponProperties.Generation(10, 10_000), new CouponProperties.Store(DataSize.ofBytes(0)),
-				new CouponProperties.Redeem(true), null);
+				new CouponProperties.Redeem(true), EVENTS, null);
 		CouponService strict = new CouponService(this.store, this.pool, this.generator, this.metrics, this.clock,
 				properties);
 		String code = generate();
 
-		assertField(() -> strict.redeem(code, null, null), "reference");
+		assertField(() -> strict.redeem(code, null, null, null), "reference");
 
 		assertThat(strict.status(code).status()).isEqualTo(CouponStatus.UNUSED);
-		assertThat(strict.redeem(code, "order-1", null).alreadyRedeemed()).isFalse();
+		assertThat(strict.redeem(code, "order-1", null, null).alreadyRedeemed()).isFalse();
 	}
 
 	@Test
 	void campaignAndMetadataAreValidatedAndKept() {
-		CouponTemplate template = this.service.template(null, null, "black-friday_2026.v2", Map.of("channel", "email"));
+		CouponTemplate template = this.service.template(null, null, "black-friday_2026.v2", Map.of("channel", "email"),
+				null);
 		Coupon coupon = this.service.generate(template);
 		assertThat(this.store.find(coupon.code()).orElseThrow().campaign()).isEqualTo("black-friday_2026.v2");
 		assertThat(this.store.find(coupon.code()).orElseThrow().metadata()).containsExactly(entry("channel", "email"));
-		assertField(() -> this.service.template(null, null, "", null), "campaign");
-		assertField(() -> this.service.template(null, null, "a".repeat(65), null), "campaign");
-		assertField(() -> this.service.template(null, null, "spaces are bad", null), "campaign");
+		assertField(() -> this.service.template(null, null, "", null, null), "campaign");
+		assertField(() -> this.service.template(null, null, "a".repeat(65), null, null), "campaign");
+		assertField(() -> this.service.template(null, null, "spaces are bad", null, null), "campaign");
 		Map<String, String> seventeen = IntStream.range(0, 17)
 			.boxed()
 			.collect(Collectors.toMap((i) -> "k" + i, (i) -> "v"));
-		assertField(() -> this.service.template(null, null, null, seventeen), "metadata");
-		assertField(() -> this.service.template(null, null, null, Map.of("k".repeat(41), "v")), "metadata");
-		assertField(() -> this.service.template(null, null, null, Map.of("", "v")), "metadata");
-		assertField(() -> this.service.template(null, null, null, Map.of("k", "v".repeat(257))), "metadata.k");
-		assertThat(this.service.template(null, null, null, Map.of("k".repeat(40), "v".repeat(256))).metadata())
+		assertField(() -> this.service.template(null, null, null, seventeen, null), "metadata");
+		assertField(() -> this.service.template(null, null, null, Map.of("k".repeat(41), "v"), null), "metadata");
+		assertField(() -> this.service.template(null, null, null, Map.of("", "v"), null), "metadata");
+		assertField(() -> this.service.template(null, null, null, Map.of("k", "v".repeat(257)), null), "metadata.k");
+		assertThat(this.service.template(null, null, null, Map.of("k".repeat(40), "v".repeat(256)), null).metadata())
 			.hasSize(1);
 	}
 
@@ -303,7 +311,8 @@ class CouponServiceTests {
 		assertThat(voided.status()).isEqualTo(CouponStatus.VOID);
 		assertThat(voided.voidedAt()).isEqualTo(this.clock.instant());
 		assertThat(this.service.status(code).status()).isEqualTo(CouponStatus.VOID);
-		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.redeem(code, null, null))
+		assertThatExceptionOfType(CouponConflictException.class)
+			.isThrownBy(() -> this.service.redeem(code, null, null, null))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.VOID));
 		this.clock.advance(Duration.ofMinutes(1));
 		assertThat(this.service.voidCoupon(code, null)).isEqualTo(voided);
@@ -313,7 +322,7 @@ class CouponServiceTests {
 	@Test
 	void voidingAUsedOrUnknownCouponFails() {
 		String code = generate();
-		Coupon used = this.service.redeem(code, null, null).coupon();
+		Coupon used = this.service.redeem(code, null, null, null).coupon();
 		assertThatExceptionOfType(CouponConflictException.class).isThrownBy(() -> this.service.voidCoupon(code, null))
 			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.ALREADY_REDEEMED));
 		assertThat(this.store.find(code)).contains(used);
@@ -323,7 +332,7 @@ class CouponServiceTests {
 
 	@Test
 	void bulkGenerationStoresDistinctCouponsSharingTheTemplate() {
-		CouponTemplate template = this.service.template(null, Duration.ofDays(1), "bulk", Map.of("batch", "7"));
+		CouponTemplate template = this.service.template(null, Duration.ofDays(1), "bulk", Map.of("batch", "7"), null);
 		List<Coupon> coupons = this.service.generateBulk(10_000, template);
 		assertThat(coupons).hasSize(10_000);
 		assertThat(coupons.stream().map(Coupon::code).collect(Collectors.toSet())).hasSize(10_000);
@@ -345,7 +354,7 @@ class CouponServiceTests {
 
 	@Test
 	void aFullStoreRefusesGenerationAndBulkIsAllOrNothing() {
-		this.store = new InMemoryCouponStore(5 * InMemoryCouponStore.ENTRY_BYTES);
+		this.store = new InMemoryCouponStore(5 * InMemoryCouponStore.ENTRY_BYTES, 100);
 		this.service = service(null);
 		this.service.generateBulk(3, PLAIN);
 		assertThatExceptionOfType(StoreFullException.class).isThrownBy(() -> this.service.generateBulk(3, PLAIN));
@@ -359,11 +368,11 @@ class CouponServiceTests {
 
 	@Test
 	void campaignStatsCountOnlyThatCampaignByStatus() {
-		CouponTemplate spring = this.service.template(null, Duration.ofHours(1), "spring", null);
+		CouponTemplate spring = this.service.template(null, Duration.ofHours(1), "spring", null, null);
 		List<String> codes = this.service.generateBulk(4, spring).stream().map(Coupon::code).toList();
-		this.service.generateBulk(2, this.service.template(null, null, "autumn", null));
+		this.service.generateBulk(2, this.service.template(null, null, "autumn", null, null));
 		generate();
-		this.service.redeem(codes.get(0), null, null);
+		this.service.redeem(codes.get(0), null, null, null);
 		this.service.voidCoupon(codes.get(1), null);
 		this.clock.advance(Duration.ofHours(2));
 		Map<CouponStatus, Long> stats = this.service.campaignStats("spring");

@@ -5,7 +5,7 @@ class InMemoryCouponStoreTests extends CouponStoreContractTests {
 
 	@Override
 	protected CouponStore createStore() {
-		return new InMemoryCouponStore(100L << 20);
+		return new InMemoryCouponStore(100L << 20, 100);
 	}
 
 }

@@ -26,7 +26,15 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import com.example.couponservice.coupon.Attempt;
 import com.example.couponservice.coupon.Coupon;
+import com.example.couponservice.coupon.CouponEvent;
+import com.example.couponservice.coupon.CouponQuery;
+import com.example.couponservice.coupon.RedeemOutcome;
+import com.example.couponservice.coupon.ReverseOutcome;
+import com.example.couponservice.coupon.StoreResult;
+import com.example.couponservice.coupon.ValidationOutcome;
+import com.example.couponservice.coupon.VoidOutcome;
 import com.example.couponservice.coupon.CouponStatus;
 import com.example.couponservice.coupon.CouponStore;
 
@@ -229,18 +237,38 @@ class JdbcCouponStore implements CouponStore {
 	}
 
 	@Override
-	public Optional<Coupon> redeem(String code, @Nullable String reference, Instant now) {
-		return this.jdbc.sql(REDEEM)
-			.param("code", code)
-			.param("reference", reference)
-			.param("now", timestamp(now))
-			.query(this::toCoupon)
-			.optional();
+	public StoreResult<RedeemOutcome> redeem(String code, Attempt attempt) {
+		throw new UnsupportedOperationException("being rewritten");
 	}
 
 	@Override
-	public Optional<Coupon> voidCoupon(String code, Instant now) {
-		return this.jdbc.sql(VOID).param("code", code).param("now", timestamp(now)).query(this::toCoupon).optional();
+	public StoreResult<ValidationOutcome> validate(String code, Attempt attempt) {
+		throw new UnsupportedOperationException("being rewritten");
+	}
+
+	@Override
+	public StoreResult<VoidOutcome> voidCoupon(String code, Attempt attempt) {
+		throw new UnsupportedOperationException("being rewritten");
+	}
+
+	@Override
+	public StoreResult<ReverseOutcome> reverse(String code, Attempt attempt, @Nullable String reason) {
+		throw new UnsupportedOperationException("being rewritten");
+	}
+
+	@Override
+	public Optional<List<CouponEvent>> events(String code) {
+		throw new UnsupportedOperationException("being rewritten");
+	}
+
+	@Override
+	public List<Coupon> list(CouponQuery query, @Nullable String after, int limit, Instant now) {
+		throw new UnsupportedOperationException("being rewritten");
+	}
+
+	@Override
+	public void export(CouponQuery query, Instant now, java.util.function.Consumer<Coupon> sink) {
+		throw new UnsupportedOperationException("being rewritten");
 	}
 
 	@Override
@@ -261,7 +289,8 @@ class JdbcCouponStore implements CouponStore {
 		return new Coupon(rs.getString("code"), CouponStatus.valueOf(rs.getString("status")),
 				Objects.requireNonNull(instant(rs, "created_at")), instant(rs, "expires_at"),
 				instant(rs, "redeemed_at"), instant(rs, "voided_at"), rs.getString("reference"),
-				rs.getString("campaign"), this.json.readValue(rs.getString("metadata"), METADATA));
+				rs.getString("campaign"), this.json.readValue(rs.getString("metadata"), METADATA), null, false, null,
+				null);
 	}
 
 	private String metadataJson(Map<String, String> metadata) {

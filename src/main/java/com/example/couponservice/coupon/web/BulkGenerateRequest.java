@@ -11,5 +11,7 @@ record BulkGenerateRequest(
 				requiredMode = Schema.RequiredMode.REQUIRED) @Nullable Integer count,
 		@Schema(example = "2026-12-31T23:59:59Z", format = "date-time") @Nullable String expiresAt,
 		@Schema(example = "P30D", format = "duration") @Nullable String ttl,
-		@Schema(example = "black-friday-2026") @Nullable String campaign, @Nullable Map<String, String> metadata) {
+		@Schema(example = "black-friday-2026") @Nullable String campaign, @Nullable Map<String, String> metadata,
+		@Schema(description = "bind every coupon to this customer",
+				example = "customer-4711") @Nullable String customerId) {
 }

@@ -1,5 +1,6 @@
 package com.example.couponservice.coupon.web;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
@@ -28,10 +30,17 @@ import org.springframework.web.bind.annotation.RestController;
 
 import com.example.couponservice.coupon.Coupon;
 import com.example.couponservice.coupon.CouponService;
+import com.example.couponservice.coupon.CouponCode;
+import com.example.couponservice.coupon.CouponEvent;
+import com.example.couponservice.coupon.CouponQuery;
+import com.example.couponservice.coupon.CouponService.Page;
 import com.example.couponservice.coupon.CouponService.Redemption;
+import com.example.couponservice.coupon.CouponService.Reversal;
+import com.example.couponservice.coupon.CouponService.Validation;
 import com.example.couponservice.coupon.CouponStatus;
 import com.example.couponservice.coupon.CouponTemplate;
 import com.example.couponservice.coupon.InvalidFieldException;
+import com.example.couponservice.coupon.ValidationOutcome;
 import com.example.couponservice.coupon.web.CouponEndpoint.Paths;
 import com.example.couponservice.web.ClientAddress;
 
@@ -47,6 +56,9 @@ class CouponController {
 
 	static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
 
+	/** Coupons per page of a listing without a limit. */
+	static final int DEFAULT_PAGE = 100;
+
 	private final CouponService service;
 
 	CouponController(CouponService service) {
@@ -61,9 +73,10 @@ class CouponController {
 	ResponseEntity<GenerateResponse> generate(@RequestBody(required = false) @Nullable GenerateRequest request) {
 		GenerateRequest options = (request != null) ? request : GenerateRequest.NONE;
 		Coupon coupon = this.service.generate(this.service.template(instant("expiresAt", options.expiresAt()),
-				duration("ttl", options.ttl()), options.campaign(), options.metadata()));
+				duration("ttl", options.ttl()), options.campaign(), options.metadata(), options.customerId()));
 		return ResponseEntity.created(URI.create(Paths.STATUS + "?code=" + coupon.code()))
-			.body(new GenerateResponse(coupon.code(), coupon.expiresAt(), coupon.campaign()));
+			.body(new GenerateResponse(coupon.code(), coupon.expiresAt(), coupon.campaign(),
+					coupon.customerBound() ? coupon.customerId() : null));
 	}
 
 	@Operation(summary = "Generate 1 to 10,000 coupons at once (admin)",
@@ -73,7 +86,8 @@ class CouponController {
 	@PostMapping(path = Paths.GENERATE_BULK, produces = MediaType.APPLICATION_JSON_VALUE)
 	ResponseEntity<BulkGenerateResponse> generateBulk(@RequestBody BulkGenerateRequest request) {
 		List<String> codes = bulk(request);
-		return ResponseEntity.status(HttpStatus.CREATED).body(new BulkGenerateResponse(codes.size(), codes));
+		return ResponseEntity.status(HttpStatus.CREATED)
+			.body(new BulkGenerateResponse(codes.size(), codes, request.customerId()));
 	}
 
 	@Operation(hidden = true)
@@ -91,7 +105,7 @@ class CouponController {
 			throw new InvalidFieldException("count", "count is required");
 		}
 		CouponTemplate template = this.service.template(instant("expiresAt", request.expiresAt()),
-				duration("ttl", request.ttl()), request.campaign(), request.metadata());
+				duration("ttl", request.ttl()), request.campaign(), request.metadata(), request.customerId());
 		return this.service.generateBulk(count, template).stream().map(Coupon::code).toList();
 	}
 
@@ -134,7 +148,8 @@ class CouponController {
 			}
 			reference = idempotencyKey;
 		}
-		Redemption redemption = this.service.redeem(request.code(), reference, ClientAddress.of(http));
+		Redemption redemption = this.service.redeem(request.code(), reference, request.customerId(),
+				ClientAddress.of(http));
 		Coupon coupon = redemption.coupon();
 		return new RedeemResponse("Coupon redeemed successfully", coupon.code(),
 				Objects.requireNonNull(coupon.redeemedAt()), redemption.alreadyRedeemed());
@@ -164,6 +179,94 @@ class CouponController {
 	CouponStatusResponse voidCoupon(@RequestBody VoidRequest request, HttpServletRequest http) {
 		Coupon coupon = this.service.voidCoupon(request.code(), ClientAddress.of(http));
 		return CouponStatusResponse.of(coupon, CouponStatus.VOID);
+	}
+
+	@Operation(summary = "Tell whether a redemption would succeed now, without redeeming",
+			description = "Answers 200 with valid true or false and, when false, the reason. Changes nothing but "
+					+ "the coupon's history, and spends one of the caller's redemption attempts: otherwise it would "
+					+ "be a free oracle for guessing codes.")
+	@PostMapping(path = Paths.VALIDATE, consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	ValidateResponse validate(@RequestBody ValidateRequest request, HttpServletRequest http) {
+		Validation validation = this.service.validate(request.code(), request.customerId(), ClientAddress.of(http));
+		Coupon coupon = validation.coupon();
+		boolean valid = validation.outcome() == ValidationOutcome.VALID;
+		return new ValidateResponse(validation.code(), valid, valid ? null : CouponEvent.tag(validation.outcome()),
+				(coupon != null) ? coupon.expiresAt() : null, (coupon != null) ? coupon.campaign() : null);
+	}
+
+	@Operation(summary = "Give a redeemed coupon back (admin)",
+			description = "For a cancelled order or a failed payment: the coupon is unused again (or expired, if "
+					+ "its time has passed) and can be redeemed anew. The reference must be the redemption's. A "
+					+ "repeat of the same reversal answers 200 with alreadyReversed:true.")
+	@PostMapping(path = Paths.REVERSE, consumes = MediaType.APPLICATION_JSON_VALUE,
+			produces = MediaType.APPLICATION_JSON_VALUE)
+	ReverseResponse reverse(@RequestBody ReverseRequest request, HttpServletRequest http) {
+		Reversal reversal = this.service.reverse(request.code(), request.reference(), request.reason(),
+				ClientAddress.of(http));
+		Coupon coupon = reversal.coupon();
+		Instant reversedAt = Objects.requireNonNull(coupon.reversedAt());
+		return new ReverseResponse(coupon.code(), coupon.statusAt(reversedAt).name(), reversedAt,
+				reversal.alreadyReversed());
+	}
+
+	@Operation(summary = "A coupon's history, oldest first (admin)",
+			description = "Every change and every redemption attempt, with who and when; at most "
+					+ "coupon.events.max-per-coupon events: the GENERATED one and the latest others.")
+	@GetMapping(path = Paths.EVENTS, produces = MediaType.APPLICATION_JSON_VALUE)
+	EventsResponse events(@PathVariable String code) {
+		List<CouponEvent> events = this.service.events(code);
+		return new EventsResponse(CouponCode.normalise(code), events.stream().map(EventResponse::of).toList());
+	}
+
+	@Operation(summary = "List coupons in code order, a page at a time (admin)",
+			description = "Optional filters campaign, status, customerId; limit 1 to 1,000 (default 100); after: "
+					+ "the next of the previous page. Following next until it is null visits every matching "
+					+ "coupon once. With Accept: text/csv, every matching coupon at once, streamed.")
+	@GetMapping(path = Paths.LIST, produces = MediaType.APPLICATION_JSON_VALUE)
+	ListResponse list(@RequestParam(required = false) @Nullable String campaign,
+			@RequestParam(required = false) @Nullable String status,
+			@RequestParam(required = false) @Nullable String customerId,
+			@RequestParam(required = false) @Nullable String limit,
+			@RequestParam(required = false) @Nullable String after) {
+		Page page = this.service.list(query(campaign, status, customerId), after, limit(limit));
+		return new ListResponse(page.coupons().stream().map(CouponResponse::of).toList(), page.next());
+	}
+
+	@Operation(hidden = true)
+	@GetMapping(path = Paths.LIST, produces = "text/csv")
+	void export(@RequestParam(required = false) @Nullable String campaign,
+			@RequestParam(required = false) @Nullable String status,
+			@RequestParam(required = false) @Nullable String customerId, HttpServletResponse response)
+			throws IOException {
+		CouponQuery query = query(campaign, status, customerId);
+		response.setContentType("text/csv;charset=UTF-8");
+		CouponCsv.export(this.service, query, response.getWriter());
+	}
+
+	private static CouponQuery query(@Nullable String campaign, @Nullable String status, @Nullable String customerId) {
+		CouponStatus parsed = null;
+		if (status != null) {
+			try {
+				parsed = CouponStatus.valueOf(status);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidFieldException("status", "status must be UNUSED, USED, EXPIRED or VOID");
+			}
+		}
+		return new CouponQuery(campaign, parsed, customerId);
+	}
+
+	private static int limit(@Nullable String limit) {
+		if (limit == null) {
+			return DEFAULT_PAGE;
+		}
+		try {
+			return Integer.parseInt(limit);
+		}
+		catch (NumberFormatException ex) {
+			throw new InvalidFieldException("limit", "limit must be a whole number between 1 and 1000");
+		}
 	}
 
 	@Operation(summary = "Count a campaign's coupons by status (admin)")

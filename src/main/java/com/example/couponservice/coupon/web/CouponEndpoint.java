@@ -17,8 +17,11 @@ import com.example.couponservice.web.ProblemType;
 import com.example.couponservice.web.RequestPaths;
 
 import static com.example.couponservice.coupon.web.CouponProblem.COUPON_ALREADY_REDEEMED;
+import static com.example.couponservice.coupon.web.CouponProblem.COUPON_CUSTOMER_MISMATCH;
 import static com.example.couponservice.coupon.web.CouponProblem.COUPON_EXPIRED;
 import static com.example.couponservice.coupon.web.CouponProblem.COUPON_NOT_FOUND;
+import static com.example.couponservice.coupon.web.CouponProblem.COUPON_NOT_REDEEMED;
+import static com.example.couponservice.coupon.web.CouponProblem.REFERENCE_MISMATCH;
 import static com.example.couponservice.coupon.web.CouponProblem.COUPON_VOID;
 import static com.example.couponservice.coupon.web.CouponProblem.INVALID_COUPON_CODE;
 import static com.example.couponservice.coupon.web.CouponProblem.STORE_FULL;
@@ -42,7 +45,8 @@ public enum CouponEndpoint {
 			INVALID_FIELD, STORE_FULL),
 
 	REDEEM(HttpMethod.POST, Paths.REDEEM, Access.PUBLIC, Budget.REDEEM, Body.JSON, Effect.WRITE, INVALID_COUPON_CODE,
-			INVALID_FIELD, COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED, COUPON_EXPIRED, COUPON_VOID),
+			INVALID_FIELD, COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED, COUPON_EXPIRED, COUPON_VOID,
+			COUPON_CUSTOMER_MISMATCH),
 
 	STATUS(HttpMethod.GET, Paths.STATUS, Access.PUBLIC, Budget.STATUS, Body.NONE, Effect.READ, INVALID_COUPON_CODE,
 			MISSING_PARAMETER, BAD_REQUEST),
@@ -54,7 +58,19 @@ public enum CouponEndpoint {
 	VOID(HttpMethod.POST, Paths.VOID, Access.ADMIN, null, Body.JSON, Effect.WRITE, INVALID_COUPON_CODE,
 			COUPON_NOT_FOUND, COUPON_ALREADY_REDEEMED),
 
-	CAMPAIGN_STATS(HttpMethod.GET, Paths.CAMPAIGN_STATS, Access.ADMIN, null, Body.NONE, Effect.READ, INVALID_FIELD);
+	CAMPAIGN_STATS(HttpMethod.GET, Paths.CAMPAIGN_STATS, Access.ADMIN, null, Body.NONE, Effect.READ, INVALID_FIELD),
+
+	/** Validation spends the redemption budget: otherwise it would be a free oracle. */
+	VALIDATE(HttpMethod.POST, Paths.VALIDATE, Access.PUBLIC, Budget.REDEEM, Body.JSON, Effect.READ, INVALID_COUPON_CODE,
+			INVALID_FIELD),
+
+	REVERSE(HttpMethod.POST, Paths.REVERSE, Access.ADMIN, null, Body.JSON, Effect.WRITE, INVALID_COUPON_CODE,
+			INVALID_FIELD, COUPON_NOT_FOUND, REFERENCE_MISMATCH, COUPON_NOT_REDEEMED, COUPON_VOID),
+
+	EVENTS(HttpMethod.GET, Paths.EVENTS, Access.ADMIN, null, Body.NONE, Effect.READ, INVALID_COUPON_CODE,
+			COUPON_NOT_FOUND),
+
+	LIST(HttpMethod.GET, Paths.LIST, Access.ADMIN, null, Body.NONE, Effect.READ, INVALID_FIELD);
 
 	private static final List<CouponEndpoint> ALL = List.of(values());
 
@@ -238,6 +254,14 @@ public enum CouponEndpoint {
 		public static final String VOID = "/void-coupon";
 
 		public static final String CAMPAIGN_STATS = "/campaigns/{campaign}/stats";
+
+		public static final String VALIDATE = "/validate-coupon";
+
+		public static final String REVERSE = "/reverse-redemption";
+
+		public static final String EVENTS = "/coupons/{code}/events";
+
+		public static final String LIST = "/coupons";
 
 		private Paths() {
 		}

@@ -66,15 +66,19 @@ class CouponExceptionHandler {
 			case ALREADY_REDEEMED -> CouponProblem.COUPON_ALREADY_REDEEMED;
 			case EXPIRED -> CouponProblem.COUPON_EXPIRED;
 			case VOID -> CouponProblem.COUPON_VOID;
+			case CUSTOMER_MISMATCH -> CouponProblem.COUPON_CUSTOMER_MISMATCH;
+			case REFERENCE_MISMATCH -> CouponProblem.REFERENCE_MISMATCH;
+			case NOT_REDEEMED -> CouponProblem.COUPON_NOT_REDEEMED;
 		};
 		ProblemDetail problem = type.problem(ex.getMessage());
 		problem.setProperty("code", ex.getCode());
 		Instant at = ex.getAt();
 		if (at != null) {
 			String name = switch (ex.getReason()) {
-				case ALREADY_REDEEMED -> "redeemedAt";
+				case ALREADY_REDEEMED, REFERENCE_MISMATCH -> "redeemedAt";
 				case EXPIRED -> "expiresAt";
 				case VOID -> "voidedAt";
+				case CUSTOMER_MISMATCH, NOT_REDEEMED -> "at";
 			};
 			problem.setProperty(name, at.toString());
 		}

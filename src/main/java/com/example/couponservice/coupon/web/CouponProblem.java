@@ -19,6 +19,15 @@ public enum CouponProblem implements ProblemType {
 
 	COUPON_VOID(HttpStatus.CONFLICT, "Coupon void", "the coupon was voided by an operator; nothing changed"),
 
+	COUPON_CUSTOMER_MISMATCH(HttpStatus.CONFLICT, "Coupon belongs to another customer",
+			"the coupon is bound to a customer and this request names another one, or none; nothing changed"),
+
+	REFERENCE_MISMATCH(HttpStatus.CONFLICT, "Reference mismatch",
+			"the coupon was redeemed with another reference than this reversal names; nothing changed"),
+
+	COUPON_NOT_REDEEMED(HttpStatus.CONFLICT, "Coupon not redeemed",
+			"the coupon is not redeemed, so there is no redemption to reverse; nothing changed"),
+
 	STORE_FULL(HttpStatus.INSUFFICIENT_STORAGE, "Coupon store full",
 			"the in-memory store holds its maximum number of coupons");
 

@@ -18,7 +18,8 @@ record CouponStatusResponse(@Schema(example = "AB2C4XYZ") String code,
 		@Schema(description = "UNUSED, USED, EXPIRED, VOID, or NOT_FOUND for a code no coupon has",
 				example = "UNUSED") String status,
 		@Nullable Instant createdAt, @Nullable Instant expiresAt, @Nullable Instant redeemedAt,
-		@Nullable Instant voidedAt, @Nullable String campaign, @Nullable Map<String, String> metadata) {
+		@Nullable Instant voidedAt, @Nullable String campaign, @Nullable Map<String, String> metadata,
+		@Schema(description = "true when the coupon is bound to a customer (who is never shown here)") @Nullable Boolean customerBound) {
 
 	/** The status of a code no coupon has. */
 	static final String NOT_FOUND = "NOT_FOUND";
@@ -27,14 +28,15 @@ record CouponStatusResponse(@Schema(example = "AB2C4XYZ") String code,
 		Coupon coupon = lookup.coupon();
 		CouponStatus status = lookup.status();
 		if (coupon == null || status == null) {
-			return new CouponStatusResponse(lookup.code(), NOT_FOUND, null, null, null, null, null, null);
+			return new CouponStatusResponse(lookup.code(), NOT_FOUND, null, null, null, null, null, null, null);
 		}
 		return of(coupon, status);
 	}
 
 	static CouponStatusResponse of(Coupon coupon, CouponStatus status) {
 		return new CouponStatusResponse(coupon.code(), status.name(), coupon.createdAt(), coupon.expiresAt(),
-				coupon.redeemedAt(), coupon.voidedAt(), coupon.campaign(), coupon.metadata());
+				coupon.redeemedAt(), coupon.voidedAt(), coupon.campaign(), coupon.metadata(),
+				coupon.customerBound() ? Boolean.TRUE : null);
 	}
 
 }

@@ -10,5 +10,6 @@ import org.jspecify.annotations.Nullable;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record GenerateResponse(@Schema(example = "AB2C4XYZ") String code,
 		@Schema(description = "present when the coupon expires") @Nullable Instant expiresAt,
-		@Schema(description = "present when given") @Nullable String campaign) {
+		@Schema(description = "present when given") @Nullable String campaign,
+		@Schema(description = "the customer the coupon is bound to, when given") @Nullable String customerId) {
 }

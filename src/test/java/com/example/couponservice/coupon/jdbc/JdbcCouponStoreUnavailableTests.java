@@ -17,6 +17,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 
+import com.example.couponservice.coupon.Attempt;
 import com.example.couponservice.coupon.Coupon;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -74,12 +75,12 @@ class JdbcCouponStoreUnavailableTests {
 
 	@Test
 	void redeemFailsWithDataAccessException() {
-		assertFailsWithDataAccessException(() -> store.redeem("ABCD2345", "order-1", NOW));
+		assertFailsWithDataAccessException(() -> store.redeem("ABCD2345", new Attempt(NOW, "order-1", null, null)));
 	}
 
 	@Test
 	void voidFailsWithDataAccessException() {
-		assertFailsWithDataAccessException(() -> store.voidCoupon("ABCD2345", NOW));
+		assertFailsWithDataAccessException(() -> store.voidCoupon("ABCD2345", new Attempt(NOW, null, null, null)));
 	}
 
 	@Test

@@ -60,12 +60,13 @@ class CouponControllerTests {
 	}
 
 	private static Coupon used(String code) {
-		return new Coupon(code, CouponStatus.USED, AT.minusSeconds(60), null, AT, null, "order-1", null, Map.of());
+		return new Coupon(code, CouponStatus.USED, AT.minusSeconds(60), null, AT, null, "order-1", null, Map.of(), null,
+				false, null, null);
 	}
 
 	@Test
 	void redeemPassesTheIdempotencyKeyAsReferenceAndTheCallersAddress() {
-		given(this.service.redeem("AB2C4XYZ", "order-1", "192.0.2.7"))
+		given(this.service.redeem("AB2C4XYZ", "order-1", null, "192.0.2.7"))
 			.willReturn(new Redemption(used("AB2C4XYZ"), true));
 
 		MvcTestResult result = redeem("{\"code\":\"AB2C4XYZ\"}", "order-1");
@@ -83,12 +84,12 @@ class CouponControllerTests {
 		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("/problems/invalid-field");
 		assertThat(result).bodyJson().extractingPath("$.field").isEqualTo("reference");
-		verify(this.service, never()).redeem(any(), any(), any());
+		verify(this.service, never()).redeem(any(), any(), any(), any());
 	}
 
 	@Test
 	void aConflictNamesTheCodeAndWhenTheBlockingChangeHappened() {
-		given(this.service.redeem(eq("AB2C4XYZ"), any(), any()))
+		given(this.service.redeem(eq("AB2C4XYZ"), any(), any(), any()))
 			.willThrow(new CouponConflictException(CouponConflictException.Reason.ALREADY_REDEEMED, "AB2C4XYZ", AT,
 					"coupon AB2C4XYZ was already redeemed"));
 
@@ -102,9 +103,9 @@ class CouponControllerTests {
 
 	@Test
 	void anExpiredOrVoidCouponHasItsOwnTypeAndTime() {
-		given(this.service.redeem(eq("EXP22222"), any(), any()))
+		given(this.service.redeem(eq("EXP22222"), any(), any(), any()))
 			.willThrow(new CouponConflictException(CouponConflictException.Reason.EXPIRED, "EXP22222", AT, "expired"));
-		given(this.service.redeem(eq("VOID2222"), any(), any()))
+		given(this.service.redeem(eq("VOID2222"), any(), any(), any()))
 			.willThrow(new CouponConflictException(CouponConflictException.Reason.VOID, "VOID2222", AT, "void"));
 
 		MvcTestResult expired = redeem("{\"code\":\"EXP22222\"}");
@@ -118,7 +119,8 @@ class CouponControllerTests {
 
 	@Test
 	void anUnknownCodeIs404WithTheCode() {
-		given(this.service.redeem(eq("ZZZZZZZZ"), any(), any())).willThrow(new CouponNotFoundException("ZZZZZZZZ"));
+		given(this.service.redeem(eq("ZZZZZZZZ"), any(), any(), any()))
+			.willThrow(new CouponNotFoundException("ZZZZZZZZ"));
 
 		MvcTestResult result = redeem("{\"code\":\"ZZZZZZZZ\"}");
 
@@ -129,7 +131,8 @@ class CouponControllerTests {
 
 	@Test
 	void aFullStoreIs507() {
-		given(this.service.template(any(), any(), any(), any())).willReturn(new CouponTemplate(null, null, Map.of()));
+		given(this.service.template(any(), any(), any(), any(), any()))
+			.willReturn(new CouponTemplate(null, null, Map.of(), null));
 		given(this.service.generate(any())).willThrow(new StoreFullException(20));
 
 		MvcTestResult result = this.mvc.post().uri("/generate-coupon").exchange();
@@ -145,7 +148,7 @@ class CouponControllerTests {
 		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("/problems/malformed-request");
 		assertThat(result).bodyJson().extractingPath("$.detail").isEqualTo("unknown field 'refrence'");
-		verify(this.service, never()).redeem(any(), any(), any());
+		verify(this.service, never()).redeem(any(), any(), any(), any());
 	}
 
 	@Test
@@ -181,7 +184,7 @@ class CouponControllerTests {
 
 		assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
 		assertThat(result).bodyJson().extractingPath("$.type").isEqualTo("/problems/malformed-request");
-		verify(this.service, never()).redeem(any(), any(), any());
+		verify(this.service, never()).redeem(any(), any(), any(), any());
 	}
 
 }
