@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -47,9 +49,9 @@ import org.springframework.dao.QueryTimeoutException;
  * scripts, which covers all of them. A {@code MOVED} reply (the slot moved on, nothing
  * ran) refreshes the topology and sends the script again.
  * <p>
- * Scripts are loaded on every node at start and called by SHA-1; a node that does not
- * know one ({@code NOSCRIPT}: restarted, or a replica promoted since) gets the script's
- * body instead, which loads it there.
+ * Scripts are loaded on every node (replicas too) at start and called by SHA-1; when a
+ * node does not know one ({@code NOSCRIPT}: restarted, or flushed), the script is loaded
+ * on every node again, once for all the calls that met the gap, and they are sent again.
  * <p>
  * Every failure is a {@link DataAccessException} the web layer answers with 503: a
  * timeout (of the command or of {@code WAIT}) a {@link QueryTimeoutException}, anything
@@ -68,6 +70,13 @@ class ClusterScripts {
 	 */
 	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
 
+	/**
+	 * Least time between two topology refreshes this class asks for: a dead master fails
+	 * every call routed to it, and a refresh per call (a bulk insert makes hundreds)
+	 * would flood the event loops that the calls to the live masters need.
+	 */
+	private static final Duration REFRESH_INTERVAL = Duration.ofMillis(500);
+
 	private final RedisClusterClient client;
 
 	private final StatefulRedisClusterConnection<String, String> connection;
@@ -75,6 +84,12 @@ class ClusterScripts {
 	private final int minReplicaAcks;
 
 	private final Duration waitTimeout;
+
+	/** When the last topology refresh was asked for, in {@link System#nanoTime()}. */
+	private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL.toNanos());
+
+	/** The reload of each script in progress or last done, by SHA-1. */
+	private final Map<String, CompletableFuture<String>> reloads = new ConcurrentHashMap<>();
 
 	ClusterScripts(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection,
 			int minReplicaAcks, Duration waitTimeout, List<LuaScript> scripts) {
@@ -120,14 +135,33 @@ class ClusterScripts {
 	/** Run one script that reads, on the master of its slot. */
 	CompletableFuture<List<Object>> read(LuaScript script, String[] keys, String... args) {
 		RedisAdvancedClusterAsyncCommands<String, String> commands = this.connection.async();
-		RedisFuture<List<Object>> sent = commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);
-		return sent.toCompletableFuture().exceptionallyCompose((ex) -> {
-			if (unwrap(ex) instanceof RedisNoScriptException) {
-				RedisFuture<List<Object>> again = commands.eval(script.body(), ScriptOutputType.MULTI, keys, args);
-				return again.toCompletableFuture();
-			}
-			return CompletableFuture.failedFuture(ex);
-		});
+		return commands.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
+			.toCompletableFuture()
+			// Off Lettuce's event loop: loading a script on every node waits for
+			// connections to them, which that loop would have to make.
+			.exceptionallyComposeAsync((ex) -> {
+				if (unwrap(ex) instanceof RedisNoScriptException) {
+					return reload(script).thenCompose(
+							(loaded) -> commands.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
+								.toCompletableFuture());
+				}
+				return CompletableFuture.failedFuture(ex);
+			});
+	}
+
+	/**
+	 * Load {@code script} on every node again, once for all the calls that found it
+	 * missing at the same time (a count asks 1024 shards at once).
+	 */
+	private CompletableFuture<String> reload(LuaScript script) {
+		CompletableFuture<String> running = this.reloads.get(script.sha());
+		if (running != null && !running.isDone()) {
+			return running;
+		}
+		CompletableFuture<String> reload = this.connection.async().scriptLoad(script.body()).toCompletableFuture();
+		this.reloads.put(script.sha(), reload);
+		logger.info("Script {} was missing on a Redis node; loaded it on every node again", script.name());
+		return reload;
 	}
 
 	/** Wait for a read and translate its failure. */
@@ -162,7 +196,6 @@ class ClusterScripts {
 	 */
 	List<Outcome> write(List<Call> calls) {
 		Outcome[] outcomes = new Outcome[calls.size()];
-		boolean[] loadScript = new boolean[calls.size()];
 		List<Integer> toSend = new ArrayList<>();
 		for (int i = 0; i < calls.size(); i++) {
 			toSend.add(i);
@@ -175,18 +208,18 @@ class ClusterScripts {
 				}
 				break;
 			}
-			toSend = send(calls, toSend, outcomes, loadScript);
+			toSend = send(calls, toSend, outcomes);
 		}
 		return List.of(outcomes);
 	}
 
 	/** One round of {@link #write(List)}; returns the calls to send again. */
-	private List<Integer> send(List<Call> calls, List<Integer> indexes, Outcome[] outcomes, boolean[] loadScript) {
+	private List<Integer> send(List<Call> calls, List<Integer> indexes, Outcome[] outcomes) {
 		Map<RedisURI, List<Integer>> byMaster = new LinkedHashMap<>();
 		for (int i : indexes) {
 			RedisClusterNode master = this.connection.getPartitions().getMasterBySlot(calls.get(i).slot());
 			if (master == null) {
-				this.client.refreshPartitionsAsync();
+				refreshTopology();
 				outcomes[i] = new Outcome(null, new DataAccessResourceFailureException(
 						"no Redis master serves slot " + calls.get(i).slot() + " (a failover in progress?)"));
 			}
@@ -204,15 +237,14 @@ class ClusterScripts {
 				commands = node.async();
 			}
 			catch (RuntimeException ex) {
-				this.client.refreshPartitionsAsync();
+				refreshTopology();
 				onMaster.forEach((i) -> outcomes[i] = new Outcome(null, translate(ex)));
 				return;
 			}
 			for (int i : onMaster) {
 				Call call = calls.get(i);
-				RedisFuture<List<Object>> reply = loadScript[i]
-						? commands.eval(call.script().body(), ScriptOutputType.MULTI, call.keys(), call.args())
-						: commands.evalsha(call.script().sha(), ScriptOutputType.MULTI, call.keys(), call.args());
+				RedisFuture<List<Object>> reply = commands.evalsha(call.script().sha(), ScriptOutputType.MULTI,
+						call.keys(), call.args());
 				replies.put(i, reply.toCompletableFuture());
 			}
 			if (this.minReplicaAcks > 0) {
@@ -228,8 +260,14 @@ class ClusterScripts {
 				outcomes[i] = new Outcome(await(entry.getValue()), null);
 			}
 			catch (ScriptNotLoaded ex) {
-				loadScript[i] = true;
-				again.add(i);
+				// Nothing ran; the next round sends it again, once the script is back.
+				try {
+					await(reload(calls.get(i).script()));
+					again.add(i);
+				}
+				catch (DataAccessException reloadFailed) {
+					outcomes[i] = new Outcome(null, reloadFailed);
+				}
 			}
 			catch (SlotMoved ex) {
 				moved = true;
@@ -270,6 +308,15 @@ class ClusterScripts {
 		return again;
 	}
 
+	/** Learn the topology anew, unless that was asked for very recently. */
+	private void refreshTopology() {
+		long last = this.lastRefresh.get();
+		long now = System.nanoTime();
+		if (now - last >= REFRESH_INTERVAL.toNanos() && this.lastRefresh.compareAndSet(last, now)) {
+			this.client.refreshPartitionsAsync();
+		}
+	}
+
 	private static Throwable unwrap(Throwable ex) {
 		Throwable cause = ex;
 		while ((cause instanceof CompletionException || cause instanceof ExecutionException)
@@ -293,7 +340,7 @@ class ClusterScripts {
 		if (!(ex instanceof RedisCommandExecutionException)) {
 			// The connection, not the command: the node may be gone; learn the topology
 			// anew so the next request finds its successor.
-			this.client.refreshPartitionsAsync();
+			refreshTopology();
 		}
 		return new DataAccessResourceFailureException("Redis failed: " + message, ex);
 	}

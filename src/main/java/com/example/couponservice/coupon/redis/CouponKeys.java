@@ -43,9 +43,14 @@ final class CouponKeys {
 	 * shard never decreases along the code order, whatever a store is handed.
 	 */
 	static int shard(String code) {
-		int first = rank(charAt(code, 0));
+		char c = charAt(code, 0);
+		int first = rank(c);
 		if (first == ASCII_ORDER.length()) {
 			return SHARDS - 1;
+		}
+		if (ASCII_ORDER.charAt(first) != c) {
+			// Before every code that starts with the next alphabet character.
+			return first * 32;
 		}
 		return first * 32 + Math.min(31, rank(charAt(code, 1)));
 	}
