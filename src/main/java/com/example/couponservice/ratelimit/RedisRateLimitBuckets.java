@@ -11,6 +11,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.BucketExceptions;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
@@ -34,9 +35,11 @@ import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
  */
 class RedisRateLimitBuckets implements RateLimitBuckets, AutoCloseable {
 
-	private final StatefulRedisClusterConnection<String, byte[]> connection;
+	private final TimeMeter time;
 
-	private final LettuceBasedProxyManager<String> buckets;
+	private volatile StatefulRedisClusterConnection<String, byte[]> connection;
+
+	private volatile LettuceBasedProxyManager<String> buckets;
 
 	private final Map<String, BucketConfiguration> configurations = new HashMap<>();
 
@@ -54,12 +57,10 @@ class RedisRateLimitBuckets implements RateLimitBuckets, AutoCloseable {
 	 */
 	RedisRateLimitBuckets(StatefulRedisClusterConnection<String, byte[]> connection, String keyPrefix,
 			RateLimitProperties properties, Clock clock) {
+		this.time = new ClockTimeMeter(clock);
 		this.connection = connection;
+		this.buckets = proxyManager(connection, this.time);
 		this.keyPrefix = keyPrefix;
-		this.buckets = Bucket4jLettuce.casBasedBuilder(connection)
-			.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ZERO))
-			.clientClock(new ClockTimeMeter(clock))
-			.build();
 		for (Budget budget : Budget.values()) {
 			RateLimitProperties.Limit limit = properties.limit(budget);
 			for (Scope scope : Scope.values()) {
@@ -81,6 +82,23 @@ class RedisRateLimitBuckets implements RateLimitBuckets, AutoCloseable {
 			.expireAfterWrite(properties.idleTimeout())
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			.build();
+	}
+
+	private static LettuceBasedProxyManager<String> proxyManager(
+			StatefulRedisClusterConnection<String, byte[]> connection, TimeMeter time) {
+		return Bucket4jLettuce.casBasedBuilder(connection)
+			.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ZERO))
+			.clientClock(time)
+			.build();
+	}
+
+	/**
+	 * Go on over another connection: the connection factory's client is replaced when its
+	 * lifecycle stops and starts again.
+	 */
+	void reconnect(StatefulRedisClusterConnection<String, byte[]> connection) {
+		this.buckets = proxyManager(connection, this.time);
+		this.connection = connection;
 	}
 
 	/** {@code redeem:} for an address, {@code redeem/network:} for a network. */

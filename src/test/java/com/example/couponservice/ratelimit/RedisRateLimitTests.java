@@ -1,7 +1,9 @@
 package com.example.couponservice.ratelimit;
 
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,13 +11,21 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import com.example.couponservice.CouponServiceApplication;
+import com.example.couponservice.coupon.Attempt;
+import com.example.couponservice.coupon.Coupon;
+import com.example.couponservice.coupon.CouponStore;
+import com.example.couponservice.coupon.RedeemOutcome;
+import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
 import com.example.couponservice.support.CouponRequests;
 import com.example.couponservice.support.RawHttp;
 import com.example.couponservice.support.RawHttp.Response;
@@ -28,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * code across both, and one budget per client across both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisRateLimitTests {
 
 	private final RedisClusterSupport cluster = RedisClusterSupport.shared();
@@ -118,6 +129,26 @@ class RedisRateLimitTests {
 		assertThat(limited.header("Content-Type")).startsWith("application/problem+json");
 		// Another client is unaffected on either instance.
 		assertThat(redeem("127.0.2.2", this.second, "ZZZZZZZZ").status()).isEqualTo(404);
+	}
+
+	/**
+	 * Stopping an instance's lifecycle (as Spring's test framework does to a cached
+	 * context it pauses) shuts the Lettuce client down; started again, the store and the
+	 * buckets work over the new one. Last, since the instance's web server moves.
+	 */
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void anInstanceStoppedAndStartedAgainWorksOverTheNewClient() {
+		this.second.stop();
+		this.second.start();
+
+		CouponStore store = this.second.getBean(CouponStore.class);
+		Instant now = Instant.parse("2031-05-17T09:30:12.345Z");
+		assertThat(store.insert(Coupon.fresh("RESTART2", now, null, null, Map.of()))).isTrue();
+		assertThat(store.redeem("RESTART2", new Attempt(now, "order-1", null, null)).outcome())
+			.isEqualTo(RedeemOutcome.REDEEMED);
+		RateLimitBuckets buckets = this.second.getBean(RateLimitBuckets.class);
+		assertThat(buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "127.0.3.1").remaining()).isEqualTo(4);
 	}
 
 }

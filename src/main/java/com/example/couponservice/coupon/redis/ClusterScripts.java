@@ -77,13 +77,15 @@ class ClusterScripts {
 	 */
 	private static final Duration REFRESH_INTERVAL = Duration.ofMillis(500);
 
-	private final RedisClusterClient client;
+	private volatile RedisClusterClient client;
 
-	private final StatefulRedisClusterConnection<String, String> connection;
+	private volatile StatefulRedisClusterConnection<String, String> connection;
 
 	private final int minReplicaAcks;
 
 	private final Duration waitTimeout;
+
+	private final List<LuaScript> scripts;
 
 	/** When the last topology refresh was asked for, in {@link System#nanoTime()}. */
 	private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL.toNanos());
@@ -97,9 +99,29 @@ class ClusterScripts {
 		this.connection = connection;
 		this.minReplicaAcks = minReplicaAcks;
 		this.waitTimeout = waitTimeout;
-		for (LuaScript script : scripts) {
+		this.scripts = List.copyOf(scripts);
+		loadScripts();
+	}
+
+	/**
+	 * Go on over another client and connection: the connection factory's client is
+	 * replaced when its lifecycle stops and starts again.
+	 */
+	void use(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection) {
+		this.client = client;
+		this.connection = connection;
+		this.reloads.clear();
+		loadScripts();
+	}
+
+	StatefulRedisClusterConnection<String, String> connection() {
+		return this.connection;
+	}
+
+	private void loadScripts() {
+		for (LuaScript script : this.scripts) {
 			// Every node, replicas included, so a promoted replica knows them too.
-			await(connection.async().scriptLoad(script.body()));
+			await(this.connection.async().scriptLoad(script.body()));
 		}
 	}
 

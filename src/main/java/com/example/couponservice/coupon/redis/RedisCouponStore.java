@@ -94,8 +94,6 @@ public class RedisCouponStore implements CouponStore {
 
 	private final LuaScript count = LuaScript.load("count");
 
-	private final StatefulRedisClusterConnection<String, String> connection;
-
 	private final ClusterScripts scripts;
 
 	private final CouponKeys keys;
@@ -120,13 +118,25 @@ public class RedisCouponStore implements CouponStore {
 		if (maxEventsPerCoupon < 2) {
 			throw new IllegalArgumentException("maxEventsPerCoupon must be at least 2");
 		}
-		this.connection = connection;
 		this.keys = new CouponKeys(properties.keyPrefix());
 		this.maxEventsPerCoupon = maxEventsPerCoupon;
 		this.pendingTtl = properties.pendingTtl();
 		this.scripts = new ClusterScripts(client, connection, properties.minReplicaAcks(), properties.waitTimeout(),
 				List.of(this.insert, this.commit, this.rollback, this.change, this.eventsScript, this.listScript,
 						this.count));
+	}
+
+	/** The connection this store uses now. */
+	StatefulRedisClusterConnection<String, String> connection() {
+		return this.scripts.connection();
+	}
+
+	/**
+	 * Go on over another client and connection (see
+	 * {@link RedisCouponStoreConfiguration}).
+	 */
+	void reconnect(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection) {
+		this.scripts.use(client, connection);
 	}
 
 	// --- insert ----------------------------------------------------------------------
@@ -327,7 +337,8 @@ public class RedisCouponStore implements CouponStore {
 
 	@Override
 	public Optional<Coupon> find(String code) {
-		Map<String, String> hash = this.scripts.await(this.connection.async().hgetall(this.keys.coupon(code)));
+		Map<String, String> hash = this.scripts
+			.await(this.scripts.connection().async().hgetall(this.keys.coupon(code)));
 		if (hash.isEmpty() || hash.containsKey("pd")) {
 			return Optional.empty();
 		}
