@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -38,6 +39,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * code across both, and one budget per client across both.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// Not while the shared test contexts start: two Spring Boot applications initialising
+// logging at the same moment can fail one of them (ConcurrentModificationException in
+// Logback's LoggerContext).
+@ResourceLock("ServiceTest")
+@ResourceLock("RateLimitedServiceTest")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisRateLimitTests {
 
