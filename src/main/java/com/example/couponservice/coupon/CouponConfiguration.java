@@ -40,7 +40,7 @@ class CouponConfiguration {
 	}
 
 	@Bean
-	@Profile("!postgres")
+	@Profile("!postgres & !redis")
 	InMemoryCouponStore inMemoryCouponStore(CouponProperties properties) {
 		long max = properties.store().maxMemory().toBytes();
 		if (max <= 0) {

@@ -20,7 +20,7 @@ import com.example.couponservice.web.ProblemResponder;
 class RateLimitConfiguration {
 
 	@Bean
-	@Profile("!postgres")
+	@Profile("!postgres & !redis")
 	LocalRateLimitBuckets localRateLimitBuckets(RateLimitProperties properties, Clock clock) {
 		return new LocalRateLimitBuckets(properties, clock);
 	}
