@@ -1,126 +1,86 @@
 package com.example.couponservice.ratelimit;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.BucketExceptions;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
-import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
-import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
 
 /**
- * Buckets every instance shares, as rows of the {@code rate_limit_bucket} table (Flyway
- * V2), through Bucket4j's own PostgreSQL integration: each attempt locks its row
- * ({@code SELECT ... FOR UPDATE}), so N instances give a client one budget, not N.
+ * Buckets every instance shares, as rows of the {@code rate_limit_window} table (Flyway
+ * V6), so N instances give a client one budget, not N. A bucket is a fixed window: its
+ * first attempt opens it, {@code capacity} attempts pass in it, and it resets
+ * {@code window} after it opened (as Bucket4j's interval refill does in the other modes).
  * <p>
- * A row expires once its bucket would be full again; {@link #removeExpired()} deletes
- * expired rows in batches, and rows Bucket4j created but never filled (a transaction cut
- * off between its insert and its update) once they are older than the longest window.
+ * Each attempt is one statement, an upsert that counts it and returns the count and the
+ * reset time: one round trip, no transaction around it, and the row is locked only while
+ * that statement runs, so clients sharing a bucket (a network's) do not queue behind each
+ * other's round trips. The table is {@code UNLOGGED}: these writes produce no WAL and
+ * their commits wait for no disk flush; the price is that a crash of PostgreSQL (or a
+ * failover to a standby) empties it, which gives every client a fresh budget.
+ * <p>
+ * {@link #removeExpired()} deletes the rows of windows that have ended, in batches.
  */
-class PostgresRateLimitBuckets implements RateLimitBuckets {
+class PostgresRateLimitBuckets extends SharedRateLimitBuckets {
 
-	static final String TABLE = "rate_limit_bucket";
+	static final String TABLE = "rate_limit_window";
 
 	private static final Logger logger = LoggerFactory.getLogger(PostgresRateLimitBuckets.class);
 
 	private static final int CLEANUP_BATCH = 1_000;
 
-	private static final String REMOVE_UNFILLED = """
-			DELETE FROM rate_limit_bucket WHERE id IN (
-				SELECT id FROM rate_limit_bucket
-				WHERE state IS NULL AND created_at < now() - make_interval(secs => :seconds)
-				LIMIT :batch FOR UPDATE SKIP LOCKED)
+	/** Every SET expression reads the row as it was before this attempt. */
+	private static final String CONSUME = """
+			INSERT INTO rate_limit_window AS w (id, used, resets_at) VALUES (:id, 1, :now + :window)
+			ON CONFLICT (id) DO UPDATE SET
+				used = CASE WHEN w.resets_at <= :now THEN 1 ELSE least(w.used + 1, :capacity + 1) END,
+				resets_at = CASE WHEN w.resets_at <= :now THEN :now + :window ELSE w.resets_at END
+			RETURNING used, resets_at
 			""";
 
-	private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
-
-	private final Map<String, BucketConfiguration> configurations = new HashMap<>();
+	private static final String REMOVE_EXPIRED = """
+			DELETE FROM rate_limit_window WHERE id IN (
+				SELECT id FROM rate_limit_window WHERE resets_at <= :now LIMIT :batch FOR UPDATE SKIP LOCKED)
+			""";
 
 	private final JdbcClient jdbc;
 
+	private final RateLimitProperties properties;
+
 	private final Clock clock;
 
-	private final Duration longestWindow;
-
-	/** Keys whose last attempt here was rejected, to log each trigger once. */
-	private final Cache<String, Boolean> limited;
-
 	PostgresRateLimitBuckets(DataSource dataSource, RateLimitProperties properties, Clock clock) {
-		this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
-			.primaryKeyMapper(PrimaryKeyMapper.STRING)
-			.table(TABLE)
-			.idColumn("id")
-			.stateColumn("state")
-			.expiresAtColumn("expires_at")
-			.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ZERO))
-			.clientClock(new ClockTimeMeter(clock))
-			.build();
-		for (Budget budget : Budget.values()) {
-			RateLimitProperties.Limit limit = properties.limit(budget);
-			for (Scope scope : Scope.values()) {
-				long capacity = limit.capacity(scope);
-				if (capacity > 0) {
-					this.configurations.put(prefix(budget, scope), BucketConfiguration.builder()
-						.addLimit(
-								(bandwidth) -> bandwidth.capacity(capacity).refillIntervally(capacity, limit.window()))
-						.build());
-				}
-			}
-		}
+		super(properties, clock);
 		this.jdbc = JdbcClient.create(dataSource);
+		this.properties = properties;
 		this.clock = clock;
-		this.longestWindow = properties.longestWindow();
-		this.limited = Caffeine.newBuilder()
-			.maximumSize(properties.maxTrackedClients())
-			.expireAfterWrite(properties.idleTimeout())
-			.build();
-	}
-
-	/** {@code redeem:} for an address, {@code redeem/network:} for a network. */
-	private static String prefix(Budget budget, Scope scope) {
-		return (scope == Scope.ADDRESS) ? budget.tag() + ":" : budget.tag() + "/" + scope.tag() + ":";
 	}
 
 	@Override
-	public Decision tryConsume(Budget budget, Scope scope, String key) {
-		String prefix = prefix(budget, scope);
-		BucketConfiguration configuration = this.configurations.get(prefix);
-		if (configuration == null) {
+	Decision consume(Budget budget, Scope scope, String id) {
+		RateLimitProperties.Limit limit = this.properties.limit(budget);
+		long capacity = limit.capacity(scope);
+		if (capacity <= 0) {
 			throw new IllegalArgumentException("the " + budget.tag() + " budget has no " + scope.tag() + " limit");
 		}
-		String id = prefix + key;
-		ConsumptionProbe probe;
-		try {
-			probe = this.buckets.builder().build(id, () -> configuration).tryConsumeAndReturnRemaining(1);
-		}
-		catch (BucketExceptions.BucketExecutionException ex) {
-			throw new DataAccessResourceFailureException("rate-limit buckets unavailable: " + ex.getMessage(), ex);
-		}
-		boolean firstRejection = false;
-		if (probe.isConsumed()) {
-			this.limited.invalidate(id);
-		}
-		else {
-			firstRejection = this.limited.asMap().putIfAbsent(id, Boolean.TRUE) == null;
-		}
-		long capacity = configuration.getBandwidths()[0].getCapacity();
-		return new Decision(probe.isConsumed(), capacity, probe.getRemainingTokens(), probe.getNanosToWaitForRefill(),
-				probe.getNanosToWaitForReset(), firstRejection);
+		long now = this.clock.millis();
+		long[] window = this.jdbc.sql(CONSUME)
+			.param("id", id)
+			.param("now", now)
+			.param("window", limit.window().toMillis())
+			.param("capacity", capacity)
+			.query((rs, row) -> new long[] { rs.getLong("used"), rs.getLong("resets_at") })
+			.single();
+		long used = window[0];
+		long nanosToReset = TimeUnit.MILLISECONDS.toNanos(Math.max(0, window[1] - now));
+		boolean allowed = used <= capacity;
+		return new Decision(allowed, capacity, Math.max(0, capacity - used), allowed ? 0 : nanosToReset, nanosToReset,
+				false);
 	}
 
 	/**
@@ -128,34 +88,26 @@ class PostgresRateLimitBuckets implements RateLimitBuckets {
 	 */
 	@Override
 	public long trackedClients() {
-		return this.jdbc.sql("SELECT count(*) FROM " + TABLE + " WHERE expires_at > ?")
+		return this.jdbc.sql("SELECT count(*) FROM " + TABLE + " WHERE resets_at > ?")
 			.param(this.clock.millis())
 			.query(Long.class)
 			.single();
 	}
 
-	/**
-	 * Delete the rows of buckets that are full again, and rows never filled that are
-	 * older than the longest window; returns how many went.
-	 */
+	/** Delete the rows of windows that have ended; returns how many went. */
 	int removeExpired() {
 		int total = 0;
 		int removed;
 		do {
-			removed = this.buckets.removeExpired(CLEANUP_BATCH);
-			total += removed;
-		}
-		while (removed == CLEANUP_BATCH);
-		do {
-			removed = this.jdbc.sql(REMOVE_UNFILLED)
-				.param("seconds", this.longestWindow.toSeconds())
+			removed = this.jdbc.sql(REMOVE_EXPIRED)
+				.param("now", this.clock.millis())
 				.param("batch", CLEANUP_BATCH)
 				.update();
 			total += removed;
 		}
 		while (removed == CLEANUP_BATCH);
 		if (total > 0) {
-			logger.debug("Removed {} expired rate-limit buckets", total);
+			logger.debug("Removed {} expired rate-limit windows", total);
 		}
 		return total;
 	}

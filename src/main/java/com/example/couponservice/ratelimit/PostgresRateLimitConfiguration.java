@@ -37,7 +37,7 @@ class PostgresRateLimitConfiguration {
 		return new BucketCleaner(buckets, properties, registry);
 	}
 
-	/** The periodic delete of expired bucket rows. */
+	/** The periodic delete of ended rate-limit windows. */
 	static class BucketCleaner implements SchedulingConfigurer {
 
 		private final PostgresRateLimitBuckets buckets;
@@ -50,7 +50,7 @@ class PostgresRateLimitConfiguration {
 			this.buckets = buckets;
 			this.properties = properties;
 			this.removed = Counter.builder("coupon.ratelimit.buckets.removed")
-				.description("Expired rate-limit bucket rows deleted from the database")
+				.description("Ended rate-limit windows deleted from the database")
 				.register(registry);
 		}
 

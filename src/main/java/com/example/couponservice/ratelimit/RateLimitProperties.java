@@ -28,8 +28,8 @@ import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
  * least recently used are dropped
  * @param idleTimeout a client bucket unused this long is dropped (at least the longest
  * window, so dropping it never hands out a fresh budget early)
- * @param cleanupInterval PostgreSQL mode: how often the rows of buckets that are full
- * again are deleted
+ * @param cleanupInterval PostgreSQL mode: how often the rows of rate-limit windows that
+ * have ended are deleted
  */
 @Validated
 @ConfigurationProperties("coupon.rate-limit")

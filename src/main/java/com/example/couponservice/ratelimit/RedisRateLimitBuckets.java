@@ -33,7 +33,7 @@ import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
  * itself. Each bucket is one key: there is no hash tag to share, and buckets spread over
  * all masters.
  */
-class RedisRateLimitBuckets implements RateLimitBuckets, AutoCloseable {
+class RedisRateLimitBuckets extends SharedRateLimitBuckets implements AutoCloseable {
 
 	private final TimeMeter time;
 
@@ -45,9 +45,6 @@ class RedisRateLimitBuckets implements RateLimitBuckets, AutoCloseable {
 
 	private final String keyPrefix;
 
-	/** Keys whose last attempt here was rejected, to log each trigger once. */
-	private final Cache<String, Boolean> limited;
-
 	/** Keys this instance used within the idle timeout: the gauge's estimate. */
 	private final Cache<String, Boolean> seen;
 
@@ -57,6 +54,7 @@ class RedisRateLimitBuckets implements RateLimitBuckets, AutoCloseable {
 	 */
 	RedisRateLimitBuckets(StatefulRedisClusterConnection<String, byte[]> connection, String keyPrefix,
 			RateLimitProperties properties, Clock clock) {
+		super(properties, clock);
 		this.time = new ClockTimeMeter(clock);
 		this.connection = connection;
 		this.buckets = proxyManager(connection, this.time);
@@ -73,10 +71,6 @@ class RedisRateLimitBuckets implements RateLimitBuckets, AutoCloseable {
 				}
 			}
 		}
-		this.limited = Caffeine.newBuilder()
-			.maximumSize(properties.maxTrackedClients())
-			.expireAfterWrite(properties.idleTimeout())
-			.build();
 		this.seen = Caffeine.newBuilder()
 			.maximumSize(properties.maxTrackedClients())
 			.expireAfterWrite(properties.idleTimeout())
@@ -101,37 +95,24 @@ class RedisRateLimitBuckets implements RateLimitBuckets, AutoCloseable {
 		this.connection = connection;
 	}
 
-	/** {@code redeem:} for an address, {@code redeem/network:} for a network. */
-	private static String prefix(Budget budget, Scope scope) {
-		return (scope == Scope.ADDRESS) ? budget.tag() + ":" : budget.tag() + "/" + scope.tag() + ":";
-	}
-
 	@Override
-	public Decision tryConsume(Budget budget, Scope scope, String key) {
-		String prefix = prefix(budget, scope);
-		BucketConfiguration configuration = this.configurations.get(prefix);
+	Decision consume(Budget budget, Scope scope, String id) {
+		BucketConfiguration configuration = this.configurations.get(prefix(budget, scope));
 		if (configuration == null) {
 			throw new IllegalArgumentException("the " + budget.tag() + " budget has no " + scope.tag() + " limit");
 		}
-		String id = this.keyPrefix + prefix + key;
+		String key = this.keyPrefix + id;
 		ConsumptionProbe probe;
 		try {
-			probe = this.buckets.builder().build(id, () -> configuration).tryConsumeAndReturnRemaining(1);
+			probe = this.buckets.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1);
 		}
 		catch (BucketExceptions.BucketExecutionException | RedisException ex) {
 			throw new DataAccessResourceFailureException("rate-limit buckets unavailable: " + ex.getMessage(), ex);
 		}
-		this.seen.put(id, Boolean.TRUE);
-		boolean firstRejection = false;
-		if (probe.isConsumed()) {
-			this.limited.invalidate(id);
-		}
-		else {
-			firstRejection = this.limited.asMap().putIfAbsent(id, Boolean.TRUE) == null;
-		}
+		this.seen.put(key, Boolean.TRUE);
 		long capacity = configuration.getBandwidths()[0].getCapacity();
 		return new Decision(probe.isConsumed(), capacity, probe.getRemainingTokens(), probe.getNanosToWaitForRefill(),
-				probe.getNanosToWaitForReset(), firstRejection);
+				probe.getNanosToWaitForReset(), false);
 	}
 
 	/**

@@ -2,6 +2,13 @@ package com.example.couponservice.ratelimit;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -12,14 +19,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
+import com.example.couponservice.ratelimit.RateLimitBuckets.Decision;
 import com.example.couponservice.support.EmbeddedPostgresJdbcTest;
 import com.example.couponservice.support.MutableClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shared buckets of PostgreSQL mode on a real database (a JDBC slice): expired rows
- * are deleted, live ones kept.
+ * The shared buckets of PostgreSQL mode on a real database (a JDBC slice): fixed windows
+ * counted by one statement, shared by instances, a spent budget refused without a round
+ * trip, and ended windows deleted.
  */
 @EmbeddedPostgresJdbcTest
 class PostgresRateLimitBucketsTests {
@@ -36,7 +45,7 @@ class PostgresRateLimitBucketsTests {
 	@Autowired
 	private JdbcClient jdbc;
 
-	private final MutableClock clock = new MutableClock(Instant.now());
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T10:00:00Z"));
 
 	private PostgresRateLimitBuckets buckets;
 
@@ -47,45 +56,103 @@ class PostgresRateLimitBucketsTests {
 	}
 
 	@Test
-	void expiredBucketRowsAreDeletedAndLiveOnesKept() {
+	void aWindowLetsCapacityAttemptsThroughThenRefusesUntilItEnds() {
+		for (int i = 1; i <= 5; i++) {
+			this.clock.advance(Duration.ofSeconds(1));
+			Decision allowed = this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "203.0.113.7");
+			assertThat(allowed.allowed()).isTrue();
+			assertThat(allowed.remaining()).isEqualTo(5 - i);
+			assertThat(allowed.limit()).isEqualTo(5);
+		}
+		Decision refused = this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "203.0.113.7");
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.firstRejection()).isTrue();
+		assertThat(refused.remaining()).isZero();
+		// The window opened with the first attempt, 5 s ago.
+		assertThat(refused.nanosToRefill()).isEqualTo(TimeUnit.SECONDS.toNanos(56));
+		assertThat(this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "203.0.113.7").firstRejection()).isFalse();
+		// Other keys, budgets and scopes have windows of their own.
+		assertThat(this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "203.0.113.8").allowed()).isTrue();
+		assertThat(this.buckets.tryConsume(Budget.STATUS, Scope.ADDRESS, "203.0.113.7").allowed()).isTrue();
+		assertThat(this.buckets.tryConsume(Budget.REDEEM, Scope.NETWORK, "203.0.113.0/24").allowed()).isTrue();
+
+		this.clock.advance(Duration.ofSeconds(55).plusMillis(999));
+		assertThat(this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "203.0.113.7").allowed()).isFalse();
+		this.clock.advance(Duration.ofMillis(1));
+		Decision next = this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "203.0.113.7");
+		assertThat(next.allowed()).isTrue();
+		assertThat(next.remaining()).isEqualTo(4);
+		assertThat(next.nanosToReset()).isEqualTo(TimeUnit.MINUTES.toNanos(1));
+	}
+
+	@Test
+	void aSpentBudgetIsRefusedWithoutAskingTheDatabaseUntilItsWindowEnds() {
+		for (int i = 0; i < 6; i++) {
+			this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "198.51.100.9");
+		}
+		// Were the database asked, this instance would find an empty table and let the
+		// next attempt through.
+		this.jdbc.sql("TRUNCATE " + PostgresRateLimitBuckets.TABLE).update();
+		this.clock.advance(Duration.ofSeconds(59));
+		Decision refused = this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "198.51.100.9");
+		assertThat(refused.allowed()).isFalse();
+		assertThat(refused.nanosToRefill()).isEqualTo(TimeUnit.SECONDS.toNanos(1));
+		assertThat(count()).isZero();
+
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "198.51.100.9").allowed()).isTrue();
+		assertThat(count()).isOne();
+	}
+
+	@Test
+	void instancesRacingForOneBudgetLetExactlyItsCapacityThrough() throws Exception {
+		PostgresRateLimitBuckets other = new PostgresRateLimitBuckets(this.dataSource, DEFAULTS, this.clock);
+		ExecutorService pool = Executors.newFixedThreadPool(16);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<Boolean>> answers = new ArrayList<>();
+			for (int i = 0; i < 64; i++) {
+				PostgresRateLimitBuckets instance = (i % 2 == 0) ? this.buckets : other;
+				answers.add(pool.submit(() -> {
+					start.await();
+					return instance.tryConsume(Budget.REDEEM, Scope.NETWORK, "192.0.2.0/24").allowed();
+				}));
+			}
+			start.countDown();
+			int allowed = 0;
+			for (Future<Boolean> answer : answers) {
+				allowed += answer.get(30, TimeUnit.SECONDS) ? 1 : 0;
+			}
+			assertThat(allowed).isEqualTo(50);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void endedWindowsAreDeletedAndLiveOnesKept() {
 		int idle = 1_200;
 		for (int i = 0; i < idle; i++) {
 			this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "idle-" + i);
 		}
+		this.clock.advance(Duration.ofSeconds(30));
 		for (int i = 0; i < 10; i++) {
 			this.buckets.tryConsume(Budget.STATUS, Scope.ADDRESS, "active-" + i);
 		}
 		assertThat(count()).isEqualTo(idle + 10);
-		// Bucket4j stamps expires_at by the wall clock (now plus the time its bucket
-		// needs to be full again) and deletes by the wall clock: let the idle rows'
-		// time pass instead of waiting a window.
-		this.jdbc.sql("UPDATE rate_limit_bucket SET expires_at = expires_at - :window WHERE id LIKE 'redeem:%'")
-			.param("window", Duration.ofMinutes(2).toMillis())
-			.update();
+		assertThat(this.buckets.removeExpired()).isZero();
 
+		this.clock.advance(Duration.ofSeconds(30));
 		assertThat(this.buckets.removeExpired()).isEqualTo(idle);
 
 		assertThat(this.buckets.trackedClients()).isEqualTo(10);
-		assertThat(this.jdbc.sql("SELECT id FROM rate_limit_bucket").query(String.class).list()).hasSize(10)
+		assertThat(this.jdbc.sql("SELECT id FROM rate_limit_window").query(String.class).list()).hasSize(10)
 			.allMatch((id) -> id.startsWith("status:active-"));
 	}
 
-	@Test
-	void rowsNeverFilledAreDeletedOnceOlderThanTheLongestWindow() {
-		this.jdbc
-			.sql("INSERT INTO rate_limit_bucket (id, state, created_at) VALUES "
-					+ "('redeem:cut-off', NULL, now() - interval '2 minutes'), ('redeem:in-flight', NULL, now())")
-			.update();
-		this.buckets.tryConsume(Budget.REDEEM, Scope.ADDRESS, "live");
-
-		assertThat(this.buckets.removeExpired()).isEqualTo(1);
-
-		assertThat(this.jdbc.sql("SELECT id FROM rate_limit_bucket ORDER BY id").query(String.class).list())
-			.containsExactly("redeem:in-flight", "redeem:live");
-	}
-
 	private long count() {
-		return this.jdbc.sql("SELECT count(*) FROM rate_limit_bucket").query(Long.class).single();
+		return this.jdbc.sql("SELECT count(*) FROM rate_limit_window").query(Long.class).single();
 	}
 
 }
