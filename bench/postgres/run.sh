@@ -182,7 +182,7 @@ start_private_postgres
 # VACUUM and CHECKPOINT before every measured run: each starts without the dead rows of
 # the run before and with no checkpoint due.
 settle() {
-	pg_admin -d "$PG_DB" -c 'VACUUM (ANALYZE) coupon' -c 'VACUUM (ANALYZE) rate_limit_bucket' -c 'CHECKPOINT'
+	pg_admin -d "$PG_DB" -c 'VACUUM (ANALYZE) coupon' -c 'VACUUM (ANALYZE) rate_limit_window' -c 'CHECKPOINT'
 }
 
 # ---------------------------------------------------------------------------- the service
@@ -479,7 +479,7 @@ if has_phase limits-on-64; then
 		record_wrk "limits-on-64 $scenario" "$RESULTS/on64-$scenario.txt" "$note"
 	done
 	# The proxy trust worked if the limiter kept one bucket per client address.
-	buckets=$(pg_service -c "SELECT count(*) FROM rate_limit_bucket WHERE id LIKE '%:198.51.100.%'")
+	buckets=$(pg_service -c "SELECT count(*) FROM rate_limit_window WHERE id LIKE '%:198.51.100.%'")
 	NOTE["limits-on-64 status"]="${NOTE["limits-on-64 status"]} buckets=$buckets (expect $((2 * CLIENTS)))"
 	PHASE_503+=" limits-on-64=$(count_503)"
 	stop_server

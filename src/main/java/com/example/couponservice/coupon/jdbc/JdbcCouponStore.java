@@ -109,12 +109,14 @@ class JdbcCouponStore implements CouponStore {
 
 	/**
 	 * The end of every single-statement operation: drop the events beyond the latest
-	 * {@code keep}, and return the outcome with the row.
+	 * {@code keep} (no index probe at all while a coupon has fewer, as nearly all do),
+	 * and return the outcome with the row.
 	 */
 	private static final String TRIM_AND_RETURN = """
 			, trimmed AS (
 				DELETE FROM coupon_event e USING changed c
-				WHERE e.code = c.code AND e.seq <= c.event_seq - CAST(:keep AS integer)
+				WHERE c.event_seq > CAST(:keep AS integer) AND e.code = c.code
+					AND e.seq <= c.event_seq - CAST(:keep AS integer)
 			)
 			SELECT last_outcome AS outcome, code, status, created_at, expires_at, redeemed_at, voided_at, reference,
 				campaign, metadata::text AS metadata, customer_id, customer_bound, reversed_at, reversal_reference
@@ -481,7 +483,7 @@ class JdbcCouponStore implements CouponStore {
 	 * The {@code WHERE} of a listing, with only the filters given, so that the planner
 	 * can pick the index of each (campaign, customer, status, or the primary key).
 	 */
-	private record Filter(String sql, Map<String, Object> params) {
+	record Filter(String sql, Map<String, Object> params) {
 
 		static Filter of(CouponQuery query, @Nullable String after, Instant now) {
 			StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM coupon WHERE true");

@@ -1,17 +1,29 @@
 package com.example.couponservice.coupon.jdbc;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import com.example.couponservice.coupon.Coupon;
+import com.example.couponservice.coupon.CouponQuery;
+import com.example.couponservice.coupon.CouponStatus;
 import com.example.couponservice.coupon.CouponStore;
 import com.example.couponservice.coupon.CouponStoreContractTests;
 import com.example.couponservice.support.EmbeddedPostgresJdbcTest;
@@ -34,10 +46,42 @@ class JdbcCouponStoreTests extends CouponStoreContractTests {
 	@Autowired
 	private PlatformTransactionManager transactionManager;
 
+	@Autowired
+	private DataSource dataSource;
+
 	@Override
 	protected CouponStore createStore() {
 		this.jdbc.sql("TRUNCATE coupon, coupon_event").update();
 		return new JdbcCouponStore(this.jdbc, this.transactionManager, JsonMapper.builder().build(), MAX_EVENTS);
+	}
+
+	/**
+	 * With sequential scans priced out, the planner still picks one only where no index
+	 * can serve the query: so every listing filter, and every page after a code, has an
+	 * index.
+	 */
+	@ParameterizedTest
+	@MethodSource("filteredListings")
+	void everyListingFilterIsServedByAnIndex(CouponQuery query, @Nullable String after) throws SQLException {
+		JdbcCouponStore.Filter filter = JdbcCouponStore.Filter.of(query, after, NOW);
+		try (Connection connection = this.dataSource.getConnection()) {
+			JdbcClient session = JdbcClient.create(new SingleConnectionDataSource(connection, true));
+			session.sql("SET enable_seqscan = off").update();
+			String plan = String.join("\n",
+					filter.bind(session.sql("EXPLAIN " + filter.sql() + " ORDER BY code LIMIT 100"))
+						.query(String.class)
+						.list());
+			session.sql("RESET enable_seqscan").update();
+			assertThat(plan).contains("Index").doesNotContain("Seq Scan");
+		}
+	}
+
+	static Stream<Arguments> filteredListings() {
+		return Stream
+			.concat(Stream.of(CouponStatus.values()).map((status) -> new CouponQuery(null, status, null)),
+					Stream.of(new CouponQuery("summer", null, null), new CouponQuery(null, null, "customer-7"),
+							new CouponQuery("summer", CouponStatus.USED, null)))
+			.flatMap((query) -> Stream.of(Arguments.of(query, null), Arguments.of(query, "M2345678")));
 	}
 
 	@Test
