@@ -18,6 +18,7 @@
 #   BENCH_JVM_FLAGS JVM flags of the server (default: bench/jvm-flags, the recommended set)
 #   SERVER_ARGS     extra Spring Boot arguments, e.g. "--logging.level.root=WARN"
 #   BUILD=0         use the existing target/*.jar instead of building
+#   JAR=path        run this jar instead (an older build, to compare before and after)
 #   DURATION=20     seconds of each measured run     WARMUP=10  seconds of warm-up per scenario
 #   THREADS=2 CONNECTIONS=64                         wrk threads and connections
 #   CODES=20000     codes generated for each of the status and redeem sets
@@ -61,12 +62,15 @@ command -v curl >/dev/null || { log "curl is required"; exit 1; }
 
 mkdir -p "$RESULTS"
 cd "$ROOT"
+if [[ -n ${JAR:-} ]]; then
+	BUILD=0   # a given jar, e.g. an older build to compare with
+fi
 if [[ $BUILD == 1 ]]; then
 	log "building the jar"
 	./mvnw -o -q -DskipTests package
 fi
 jars=(target/coupon-service-*.jar)
-JAR=${jars[0]}
+JAR=${JAR:-${jars[0]}}
 [[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
 
 pinned() {   # pinned CPUS: the taskset prefix that pins a command to CPUS, if any

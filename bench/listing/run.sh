@@ -24,7 +24,8 @@
 # serves each filter.
 #
 # Environment (all optional):
-#   JAVA_HOME, BENCH_JVM_FLAGS (default bench/jvm-flags), SERVER_ARGS, BUILD=0 (reuse the jar)
+#   JAVA_HOME, BENCH_JVM_FLAGS (default bench/jvm-flags), SERVER_ARGS, BUILD=0 (reuse the jar),
+#   JAR=path (run that jar instead)
 #   COUNT=1000000   REPEAT=21   RESULTS=dir (default bench/results/listing-<mode>-<time>)
 #   PG_BIN=/usr/lib/postgresql/15/bin (PostgreSQL mode)
 set -euo pipefail
@@ -47,12 +48,15 @@ source "$ROOT/bench/lib.sh"
 command -v curl >/dev/null || { log "curl is required"; exit 1; }
 mkdir -p "$RESULTS"
 cd "$ROOT"
+if [[ -n ${JAR:-} ]]; then
+	BUILD=0   # a given jar, e.g. an older build to compare with
+fi
 if [[ $BUILD == 1 ]]; then
 	log "building the jar"
 	./mvnw -o -q -DskipTests package
 fi
 jars=(target/coupon-service-*.jar)
-JAR=${jars[0]}
+JAR=${JAR:-${jars[0]}}
 [[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
 
 PROFILES=bench

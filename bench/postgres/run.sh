@@ -88,6 +88,7 @@
 #   PROXY_ARGS      the arguments that make the server trust X-Forwarded-For from
 #                   127.0.0.1 (limits-on-64 and hot-client); see below
 #   BUILD=0         use the existing target/*.jar instead of building
+#   JAR=path        run this jar instead (an older build, to compare before and after)
 #   DURATION=10     seconds of each measured run   WARMUP=5  seconds of each warm-up
 #                   (each phase starts a new JVM; on 2 cores its JIT is still compiling
 #                   after 4 x 5 s: GET /noop went from 3k to 18k rps over its first 60 s
@@ -168,12 +169,15 @@ if ((CLIENTS < 1 || CLIENTS > 254)); then log "CLIENTS must be 1..254"; exit 1; 
 
 mkdir -p "$RESULTS"
 cd "$ROOT"
+if [[ -n ${JAR:-} ]]; then
+	BUILD=0   # a given jar, e.g. an older build to compare with
+fi
 if [[ $BUILD == 1 ]]; then
 	say "building the jar"
 	./mvnw -o -q -DskipTests package
 fi
 jars=(target/coupon-service-*.jar)
-JAR=${jars[0]}
+JAR=${JAR:-${jars[0]}}
 [[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
 
 # ---------------------------------------------------------------------------- PostgreSQL
@@ -182,7 +186,7 @@ start_private_postgres
 # VACUUM and CHECKPOINT before every measured run: each starts without the dead rows of
 # the run before and with no checkpoint due.
 settle() {
-	pg_admin -d "$PG_DB" -c 'VACUUM (ANALYZE) coupon' -c 'VACUUM (ANALYZE) rate_limit_window' -c 'CHECKPOINT'
+	pg_admin -d "$PG_DB" -c 'VACUUM (ANALYZE)' -c 'CHECKPOINT'
 }
 
 # ---------------------------------------------------------------------------- the service
@@ -479,7 +483,9 @@ if has_phase limits-on-64; then
 		record_wrk "limits-on-64 $scenario" "$RESULTS/on64-$scenario.txt" "$note"
 	done
 	# The proxy trust worked if the limiter kept one bucket per client address.
-	buckets=$(pg_service -c "SELECT count(*) FROM rate_limit_window WHERE id LIKE '%:198.51.100.%'")
+	# rate_limit_window since the single-statement limiter; rate_limit_bucket before it.
+	buckets=$(pg_service -c "SELECT count(*) FROM rate_limit_window WHERE id LIKE '%:198.51.100.%'" 2>/dev/null ||
+		pg_service -c "SELECT count(*) FROM rate_limit_bucket WHERE id LIKE '%:198.51.100.%'")
 	NOTE["limits-on-64 status"]="${NOTE["limits-on-64 status"]} buckets=$buckets (expect $((2 * CLIENTS)))"
 	PHASE_503+=" limits-on-64=$(count_503)"
 	stop_server
