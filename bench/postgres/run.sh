@@ -107,6 +107,9 @@
 #                               timeout, so a 503 arrives as a response, not a wrk timeout
 #   PG_BIN=/usr/lib/postgresql/15/bin
 #   RESULTS=dir                 default bench/results/postgres-<time>
+#   JFR=scenario                record a JFR profile (settings "profile") of that limits-off
+#                               scenario's measured run into RESULTS/<scenario>.jfr and print
+#                               its hottest frames (bench/http/jfr-top.sh), as bench/http does
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -190,10 +193,18 @@ settle() {
 }
 
 # ---------------------------------------------------------------------------- the service
+JFR=${JFR:-}
+JFR_FLAGS=
+if [[ -n $JFR ]]; then   # see bench/http/run.sh: a primer recording from launch, then the profile
+	JFR_FLAGS="-XX:StartFlightRecording=name=primer,settings=profile,maxage=2m -XX:FlightRecorderOptions:stackdepth=256"
+fi
+JCMD=${JAVA_HOME:+$JAVA_HOME/bin/}jcmd
 start_service() {   # start_service NAME [Spring Boot arguments...]
+	local jfr_flags=
+	if [[ $1 == limits-off ]]; then jfr_flags=$JFR_FLAGS; fi
 	# shellcheck disable=SC2086  # flag lists are meant to split
 	POSTGRES_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$PG_DB" POSTGRES_USER=$PG_USER POSTGRES_PASSWORD=$PG_PASSWORD \
-		start_server "$RESULTS/server-$1.log" "$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" --spring.profiles.active=bench,postgres \
+		start_server "$RESULTS/server-$1.log" "$JAVA" $BENCH_JVM_FLAGS $jfr_flags -jar "$JAR" --spring.profiles.active=bench,postgres \
 		--server.address=127.0.0.1 --server.port=0 "${@:2}" $SERVER_ARGS
 }
 server_alive() {
@@ -364,9 +375,13 @@ if has_phase limits-off; then
 		on_demand_before=$(metric coupon_generated_total 'source="on_demand"')
 		say "limits-off: measure $scenario (${DURATION}s)"
 		cpu_mark
+		if [[ $scenario == "$JFR" ]]; then "$JCMD" "$SERVER_PID" JFR.start name=bench settings=profile >/dev/null; fi
 		# shellcheck disable=SC2046
 		run_wrk "$RESULTS/off-$scenario.txt" "$THREADS" "$CONNECTIONS" "$DURATION" $(off_args $scenario measure)
 		server_alive
+		if [[ $scenario == "$JFR" ]]; then
+			"$JCMD" "$SERVER_PID" JFR.stop name=bench filename="$RESULTS/$scenario.jfr" >/dev/null
+		fi
 		note=
 		case $scenario in
 			redeem) note=$(check_repeats "$before" "limits-off redeem") ;;
@@ -584,3 +599,7 @@ fi
 	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "took ${SECONDS}s; raw output: $RESULTS"
 } | tee -a "$RESULTS/summary.txt"
+if [[ -n $JFR && -f $RESULTS/$JFR.jfr ]]; then
+	echo "JFR profile of limits-off $JFR: $RESULTS/$JFR.jfr"
+	JFR_TOOL=${JAVA_HOME:+$JAVA_HOME/bin/}jfr "$BENCH_HTTP_DIR/jfr-top.sh" "$RESULTS/$JFR.jfr" 25
+fi | tee -a "$RESULTS/summary.txt"
