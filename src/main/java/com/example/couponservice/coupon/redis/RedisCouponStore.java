@@ -54,7 +54,8 @@ import com.example.couponservice.coupon.VoidOutcome;
  * ({@link ClusterScripts}); a change they do not confirm in time is a 503.
  * <p>
  * Bulk generation is all or nothing for the caller although its codes land on every
- * master; see {@link #insertAll} and docs/redis-design-notes.md.
+ * master; see {@link #insertAll} and the protocol in docs/design.md ("Bulk generation
+ * across masters").
  * <p>
  * Listings, exports and counts read per-shard indexes and counters, never the keyspace: a
  * count is one small script per shard (1024, pipelined), a listing walks the shards in
