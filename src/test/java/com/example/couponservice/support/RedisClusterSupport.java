@@ -50,11 +50,11 @@ import org.springframework.util.FileSystemUtils;
  * {@link #shared()} is one cluster of three masters with one replica each per JVM,
  * started on first use and stopped when the JVM exits. Redis Cluster has only database 0,
  * so test classes keep out of each other's way with a {@link #newKeyPrefix() key prefix}
- * of their own, or {@link #flushAll()} between classes. A test that kills nodes takes a
- * {@link #startDedicated() dedicated} cluster, so it does not pull the floor from under
- * other classes, and closes it. {@link #startSingleNode()} is one cluster-enabled node
- * that serves every slot, for tests that want a cluster client's code path but not a
- * failover.
+ * of their own (classes run in parallel, so none may empty the shared cluster). A test
+ * that kills nodes takes a {@link #startDedicated() dedicated} cluster, so it does not
+ * pull the floor from under other classes, and closes it. {@link #startSingleNode()} is
+ * one cluster-enabled node that serves every slot, for tests that want a cluster client's
+ * code path but not a failover.
  * <p>
  * Every node keeps its data in a temporary directory of its own (AOF on, as in
  * production), so {@link #restart(Node)} after a {@link #kill(Node)} brings back the same
@@ -296,22 +296,6 @@ public final class RedisClusterSupport implements AutoCloseable {
 	 */
 	public String newKeyPrefix() {
 		return "t" + this.keyPrefixes.incrementAndGet() + ":";
-	}
-
-	/**
-	 * Empty the whole cluster: {@code FLUSHALL} on every master, and wait until its
-	 * replicas have it too, so reads from replicas see the empty keyspace as well.
-	 */
-	public void flushAll() {
-		for (Node master : masters()) {
-			try (Connection connection = connect(master)) {
-				connection.call("FLUSHALL", "SYNC");
-				if (this.replicasPerMaster > 0) {
-					connection.call("WAIT", Integer.toString(this.replicasPerMaster),
-							Long.toString(AWAIT_TIMEOUT.toMillis()));
-				}
-			}
-		}
 	}
 
 	/**

@@ -62,25 +62,6 @@ class RedisClusterSupportTests {
 	}
 
 	@Test
-	void flushAllEmptiesEveryMasterAndReplica() {
-		String prefix = this.shared.newKeyPrefix();
-		Map<Node, String> keyOfMaster = new LinkedHashMap<>();
-		for (int i = 0; keyOfMaster.size() < 3; i++) {
-			keyOfMaster.putIfAbsent(this.shared.masterOf(prefix + i), prefix + i);
-		}
-		keyOfMaster.forEach((master, key) -> this.shared.call(master, "SET", key, "x"));
-
-		this.shared.flushAll();
-
-		for (Node master : this.shared.masters()) {
-			assertThat(this.shared.call(master, "DBSIZE")).as("keys on %s", master).isEqualTo("0");
-			for (Node replica : this.shared.replicasOf(master)) {
-				assertThat(this.shared.call(replica, "DBSIZE")).as("keys on %s", replica).isEqualTo("0");
-			}
-		}
-	}
-
-	@Test
 	void killedMasterIsReplacedByItsReplicaAndRejoinsAsItsReplicaWhenRestarted() {
 		try (RedisClusterSupport cluster = RedisClusterSupport.startDedicated()) {
 			String key = "coupon:{AB2C4XYZ}";

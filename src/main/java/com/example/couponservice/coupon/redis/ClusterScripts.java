@@ -2,9 +2,12 @@ package com.example.couponservice.coupon.redis;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +30,7 @@ import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.StringCodec;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +46,16 @@ import org.springframework.dao.QueryTimeoutException;
  * follows {@code MOVED} and {@code ASK} itself. Writes are routed here instead: a write
  * is acknowledged only once {@code minReplicaAcks} replicas have it, and {@code WAIT}
  * counts the replicas that have the writes <em>of the connection it is sent on</em>. So
- * each write goes to the master of its slot over the very connection Lettuce keeps for
- * that master ({@link StatefulRedisClusterConnection#getConnection(String, int)}, the one
- * its own routing uses), followed by {@code WAIT} on that connection, pipelined: one
- * round trip. A batch of writes sends one {@code WAIT} per master, after the last of its
- * scripts, which covers all of them. A {@code MOVED} reply (the slot moved on, nothing
- * ran) refreshes the topology and sends the script again.
+ * each write goes to the master of its slot over a connection of its own to that master
+ * ({@link StatefulRedisClusterConnection#getConnection(String, int)} of a cluster
+ * connection borrowed for the write), followed by {@code WAIT} on that connection,
+ * pipelined: one round trip. A batch of writes sends one {@code WAIT} per master, after
+ * the last of its scripts, which covers all of them. Redis holds back every later command
+ * of a connection while a {@code WAIT} on it is pending, so writes never share a
+ * connection with reads nor with each other: {@code writeConnections} cluster connections
+ * carry them, one borrowed per write (or batch) at a time; reads and unreplicated writes
+ * ({@code minReplicaAcks} 0) use the shared one. A {@code MOVED} reply (the slot moved
+ * on, nothing ran) refreshes the topology and sends the script again.
  * <p>
  * Scripts are loaded on every node (replicas too) at start and called by SHA-1; when a
  * node does not know one ({@code NOSCRIPT}: restarted, or flushed), the script is loaded
@@ -77,9 +85,17 @@ class ClusterScripts {
 	 */
 	private static final Duration REFRESH_INTERVAL = Duration.ofMillis(500);
 
+	/** Longest wait for a free write connection. */
+	private static final Duration BORROW_TIMEOUT = Duration.ofSeconds(2);
+
 	private volatile RedisClusterClient client;
 
 	private volatile StatefulRedisClusterConnection<String, String> connection;
+
+	/** The connections writes borrow, when they wait for replicas. */
+	private volatile BlockingQueue<StatefulRedisClusterConnection<String, String>> writers;
+
+	private final int writeConnections;
 
 	private final int minReplicaAcks;
 
@@ -94,9 +110,11 @@ class ClusterScripts {
 	private final Map<String, CompletableFuture<String>> reloads = new ConcurrentHashMap<>();
 
 	ClusterScripts(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection,
-			int minReplicaAcks, Duration waitTimeout, List<LuaScript> scripts) {
+			int minReplicaAcks, Duration waitTimeout, int writeConnections, List<LuaScript> scripts) {
 		this.client = client;
 		this.connection = connection;
+		this.writeConnections = (minReplicaAcks > 0) ? writeConnections : 0;
+		this.writers = connectWriters(client, this.writeConnections);
 		this.minReplicaAcks = minReplicaAcks;
 		this.waitTimeout = waitTimeout;
 		this.scripts = List.copyOf(scripts);
@@ -110,12 +128,33 @@ class ClusterScripts {
 	void use(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection) {
 		this.client = client;
 		this.connection = connection;
+		this.writers = connectWriters(client, this.writeConnections);
 		this.reloads.clear();
 		loadScripts();
 	}
 
 	StatefulRedisClusterConnection<String, String> connection() {
 		return this.connection;
+	}
+
+	private static BlockingQueue<StatefulRedisClusterConnection<String, String>> connectWriters(
+			RedisClusterClient client, int count) {
+		BlockingQueue<StatefulRedisClusterConnection<String, String>> writers = new ArrayBlockingQueue<>(
+				Math.max(1, count));
+		for (int i = 0; i < count; i++) {
+			writers.add(client.connect(StringCodec.UTF8));
+		}
+		return writers;
+	}
+
+	/**
+	 * Close the shared connection and the write connections (a borrowed one on return).
+	 */
+	void close() {
+		this.connection.close();
+		BlockingQueue<StatefulRedisClusterConnection<String, String>> writers = this.writers;
+		this.writers = new ArrayBlockingQueue<>(1);
+		writers.forEach(StatefulRedisClusterConnection::close);
 	}
 
 	private void loadScripts() {
@@ -222,21 +261,49 @@ class ClusterScripts {
 		for (int i = 0; i < calls.size(); i++) {
 			toSend.add(i);
 		}
-		for (int attempt = 0; !toSend.isEmpty(); attempt++) {
-			if (attempt == MAX_REDIRECTS) {
-				for (int i : toSend) {
-					outcomes[i] = new Outcome(null, new DataAccessResourceFailureException(
-							"the slot of " + calls.get(i).keys()[0] + " keeps moving; try again"));
+		BlockingQueue<StatefulRedisClusterConnection<String, String>> writers = this.writers;
+		StatefulRedisClusterConnection<String, String> writer = (this.writeConnections > 0) ? borrow(writers)
+				: this.connection;
+		if (writer == null) {
+			DataAccessException busy = new QueryTimeoutException("all " + this.writeConnections
+					+ " Redis write connections stayed busy for " + BORROW_TIMEOUT.toMillis() + " ms");
+			Arrays.fill(outcomes, new Outcome(null, busy));
+			return List.of(outcomes);
+		}
+		try {
+			for (int attempt = 0; !toSend.isEmpty(); attempt++) {
+				if (attempt == MAX_REDIRECTS) {
+					for (int i : toSend) {
+						outcomes[i] = new Outcome(null, new DataAccessResourceFailureException(
+								"the slot of " + calls.get(i).keys()[0] + " keeps moving; try again"));
+					}
+					break;
 				}
-				break;
+				toSend = send(writer, calls, toSend, outcomes);
 			}
-			toSend = send(calls, toSend, outcomes);
+		}
+		finally {
+			if (writer != this.connection && !writers.offer(writer)) {
+				writer.close();
+			}
 		}
 		return List.of(outcomes);
 	}
 
+	private static @Nullable StatefulRedisClusterConnection<String, String> borrow(
+			BlockingQueue<StatefulRedisClusterConnection<String, String>> writers) {
+		try {
+			return writers.poll(BORROW_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
 	/** One round of {@link #write(List)}; returns the calls to send again. */
-	private List<Integer> send(List<Call> calls, List<Integer> indexes, Outcome[] outcomes) {
+	private List<Integer> send(StatefulRedisClusterConnection<String, String> writer, List<Call> calls,
+			List<Integer> indexes, Outcome[] outcomes) {
 		Map<RedisURI, List<Integer>> byMaster = new LinkedHashMap<>();
 		for (int i : indexes) {
 			RedisClusterNode master = this.connection.getPartitions().getMasterBySlot(calls.get(i).slot());
@@ -254,8 +321,7 @@ class ClusterScripts {
 		byMaster.forEach((uri, onMaster) -> {
 			RedisAsyncCommands<String, String> commands;
 			try {
-				StatefulRedisConnection<String, String> node = this.connection.getConnection(uri.getHost(),
-						uri.getPort());
+				StatefulRedisConnection<String, String> node = writer.getConnection(uri.getHost(), uri.getPort());
 				commands = node.async();
 			}
 			catch (RuntimeException ex) {

@@ -26,12 +26,15 @@ import org.springframework.validation.annotation.Validated;
  * deployments (or tests) share one cluster
  * @param pendingTtl how long the invisible first phase of a bulk generation lives: a
  * batch interrupted between its two phases leaves nothing that outlives this
+ * @param writeConnections cluster connections that carry changes and their {@code WAIT},
+ * one per change in flight (a pending {@code WAIT} holds back everything else sent on its
+ * connection); a change that finds none free within 2 s answers 503
  */
 @Validated
 @ConfigurationProperties("coupon.redis")
 public record RedisCouponProperties(@DefaultValue("1") @Min(0) @Max(16) int minReplicaAcks,
 		@DefaultValue("500ms") @NotNull Duration waitTimeout,
 		@DefaultValue("coupon:") @NotNull @Pattern(regexp = "[^{}]*") String keyPrefix,
-		@DefaultValue("1m") @NotNull Duration pendingTtl) {
+		@DefaultValue("1m") @NotNull Duration pendingTtl, @DefaultValue("16") @Min(1) @Max(256) int writeConnections) {
 
 }

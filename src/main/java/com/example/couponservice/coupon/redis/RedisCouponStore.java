@@ -123,13 +123,13 @@ public class RedisCouponStore implements CouponStore {
 		this.maxEventsPerCoupon = maxEventsPerCoupon;
 		this.pendingTtl = properties.pendingTtl();
 		this.scripts = new ClusterScripts(client, connection, properties.minReplicaAcks(), properties.waitTimeout(),
-				List.of(this.insert, this.commit, this.rollback, this.change, this.eventsScript, this.listScript,
-						this.count));
+				properties.writeConnections(), List.of(this.insert, this.commit, this.rollback, this.change,
+						this.eventsScript, this.listScript, this.count));
 	}
 
-	/** The connection this store uses now. */
-	StatefulRedisClusterConnection<String, String> connection() {
-		return this.scripts.connection();
+	/** Close the store's connections (see {@link RedisCouponStoreConfiguration}). */
+	void close() {
+		this.scripts.close();
 	}
 
 	/**

@@ -79,7 +79,7 @@ class RedisCouponStoreConfiguration {
 		@Override
 		public synchronized void stop() {
 			if (this.running) {
-				this.store.connection().close();
+				this.store.close();
 				this.running = false;
 			}
 		}

@@ -39,7 +39,7 @@ class RedisCouponStoreFailoverTests {
 			RedisClusterClient client = LettuceClusterClients.create(cluster.nodes());
 			try (StatefulRedisClusterConnection<String, String> connection = client.connect(StringCodec.UTF8)) {
 				RedisCouponStore store = new RedisCouponStore(client, connection,
-						new RedisCouponProperties(1, Duration.ofSeconds(1), "coupon:", Duration.ofMinutes(1)), 100);
+						new RedisCouponProperties(1, Duration.ofSeconds(1), "coupon:", Duration.ofMinutes(1), 2), 100);
 				// Codes spread over every shard, so every master holds part of the batch.
 				List<Coupon> batch = new ArrayList<>();
 				for (long i = 0; i < 1500; i++) {

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -57,7 +60,7 @@ class RedisCouponStoreReplicationTests {
 		String prefix = cluster.newKeyPrefix() + "coupon:";
 		// Two replicas asked for, one there: WAIT answers 1 after its timeout.
 		RedisCouponStore store = new RedisCouponStore(client, connection,
-				new RedisCouponProperties(2, Duration.ofMillis(50), prefix, Duration.ofMinutes(1)), 100);
+				new RedisCouponProperties(2, Duration.ofMillis(50), prefix, Duration.ofMinutes(1), 2), 100);
 		Coupon coupon = Coupon.fresh("WAIT2345", NOW, null, null, Map.of());
 
 		assertThatExceptionOfType(QueryTimeoutException.class).isThrownBy(() -> store.insert(coupon))
@@ -66,6 +69,55 @@ class RedisCouponStoreReplicationTests {
 			.isThrownBy(() -> store.redeem("WAIT2345", new Attempt(NOW, "order-1", null, null)));
 
 		assertThat(store.find("WAIT2345")).map(Coupon::status).contains(CouponStatus.USED);
+	}
+
+	/**
+	 * Redis holds back every later command of a connection while a {@code WAIT} on it is
+	 * pending: here two replicas are asked for and one exists, so each change waits out
+	 * its timeout. Reads, and changes of other codes on the same master, still go on.
+	 */
+	@Test
+	void aChangeWaitingForReplicasHoldsUpNeitherReadsNorOtherChangesOnItsMaster() throws Exception {
+		String prefix = cluster.newKeyPrefix() + "coupon:";
+		CouponKeys keys = new CouponKeys(prefix);
+		RedisCouponStore quick = new RedisCouponStore(client, connection,
+				new RedisCouponProperties(0, Duration.ofMillis(50), prefix, Duration.ofMinutes(1), 1), 100);
+		RedisCouponStore waiting = new RedisCouponStore(client, connection,
+				new RedisCouponProperties(2, Duration.ofSeconds(10), prefix, Duration.ofMinutes(1), 2), 100);
+		List<String> codes = List.of("HLD23456", "HLD23457", "HLD23458");
+		codes.forEach((code) -> quick.insert(Coupon.fresh(code, NOW, null, null, Map.of())));
+		Node master = cluster.masterOf(keys.coupon(codes.get(0)));
+		assertThat(codes).allSatisfy((code) -> assertThat(cluster.masterOf(keys.coupon(code))).isEqualTo(master));
+
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			Future<?> first = pool.submit(() -> waiting.redeem(codes.get(0), new Attempt(NOW, "order-1", null, null)));
+			Future<?> second = pool.submit(() -> waiting.redeem(codes.get(1), new Attempt(NOW, "order-2", null, null)));
+			// Both changes ran and both WAITs are pending on the master at once: they
+			// went over two connections, not one behind the other.
+			awaitBlockedWaits(master, 2);
+
+			assertThat(quick.find(codes.get(2))).map(Coupon::status).contains(CouponStatus.UNUSED);
+			assertThat(quick.find(codes.get(0))).map(Coupon::status).contains(CouponStatus.USED);
+			assertThat(first).isNotDone();
+			assertThat(second).isNotDone();
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	private static void awaitBlockedWaits(Node master, int count) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (blockedWaits(master) < count) {
+			assertThat(System.nanoTime()).as("%d WAITs pending on %s", count, master).isLessThan(deadline);
+			Thread.sleep(20);
+		}
+	}
+
+	private static long blockedWaits(Node master) {
+		String clients = cluster.call(master, "CLIENT", "LIST");
+		return (clients != null) ? clients.lines().filter((line) -> line.contains("cmd=wait")).count() : 0;
 	}
 
 	@Test

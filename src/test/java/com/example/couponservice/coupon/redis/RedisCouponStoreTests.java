@@ -44,7 +44,7 @@ class RedisCouponStoreTests extends CouponStoreContractTests {
 	}
 
 	static RedisCouponProperties properties(String keyPrefix) {
-		return new RedisCouponProperties(1, Duration.ofSeconds(2), keyPrefix, Duration.ofMinutes(1));
+		return new RedisCouponProperties(1, Duration.ofSeconds(2), keyPrefix, Duration.ofMinutes(1), 2);
 	}
 
 }
