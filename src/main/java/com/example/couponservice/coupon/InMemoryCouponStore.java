@@ -190,7 +190,11 @@ public class InMemoryCouponStore implements CouponStore {
 		@SuppressWarnings("unchecked")
 		Step<O>[] decided = new Step[1];
 		long[] added = new long[1];
-		this.coupons.computeIfPresent(key(code), (key, entry) -> {
+		// The map may apply the function more than once (another thread changed the entry
+		// first) and then find the entry gone (a rolled-back bulk insert took it out):
+		// only
+		// a non-null result says that the last decision was applied.
+		Entry applied = this.coupons.computeIfPresent(key(code), (key, entry) -> {
 			Step<O> step = rule.apply(entry.toCoupon(code));
 			decided[0] = step;
 			if (step.event == null && step.coupon.equals(entry.toCoupon(code))) {
@@ -202,7 +206,7 @@ public class InMemoryCouponStore implements CouponStore {
 			return next;
 		});
 		Step<O> step = decided[0];
-		if (step == null) {
+		if (applied == null || step == null) {
 			return new StoreResult<>(notFound, null);
 		}
 		// Counted, never refused: a change to an existing coupon must not fail on memory.
