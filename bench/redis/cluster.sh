@@ -29,8 +29,10 @@
 #
 # Functions for other scripts (bench/redis/run.sh, memory.sh):
 #   redis_start_cluster DIR BASE_PORT REPLICAS [MASTERS]   start and wait until healthy;
-#       REPLICAS=0 MASTERS=1 is the single node. Sets REDIS_NODES (every node, host:port,
-#       comma-separated) and REDIS_PORTS (an array of the ports).
+#       REPLICAS=0 MASTERS=1 is the single node. Sets REDIS_CLUSTER_NODES (every node,
+#       host:port, comma-separated) and REDIS_PORTS (an array of the ports). Refuses (and
+#       starts nothing) when a port is taken or DIR holds a live cluster; once it has made
+#       DIR, REDIS_STARTED_DIR names it, for the caller's cleanup.
 #   redis_stop_cluster DIR      TERM every node of DIR (KILL after 10 s), delete DIR
 #   redis_cli PORT ARGS...      redis-cli against 127.0.0.1:PORT
 #   redis_masters PORT          the masters serving slots (host:port, one a line), as
@@ -40,8 +42,9 @@
 
 REDIS_HOST=127.0.0.1
 REDIS_MARKER=.coupon-redis-cluster
-REDIS_NODES=
+REDIS_CLUSTER_NODES=
 REDIS_PORTS=()
+REDIS_STARTED_DIR=   # set once redis_start_cluster has made DIR: what a cleanup must stop
 
 _redis_log() { printf '%s\n' "$*" >&2; }
 
@@ -128,7 +131,8 @@ _redis_unhealthy() {   # _redis_unhealthy MASTERS REPLICAS PORTS...
 	for port in "$@"; do
 		info=$(redis_cli "$port" INFO replication)
 		if [[ $info == *role:master* ]]; then
-			if grep -q "^[^ ]*$REDIS_HOST:$port " <<<"$first_owners"; then
+			# (a node that never met another one names itself without its address: ":port")
+			if grep -q "^[^ ]*:$port " <<<"$first_owners"; then
 				n=$(grep -c '^slave[0-9]*:.*state=online' <<<"$info" || true)
 				((n >= replicas)) || { echo "master $port streams to $n replicas, not $replicas"; return; }
 			else
@@ -171,6 +175,7 @@ redis_start_cluster() {   # redis_start_cluster DIR BASE_PORT REPLICAS [MASTERS]
 	done
 	mkdir -p "$dir"
 	echo "$$" >"$dir/$REDIS_MARKER"
+	REDIS_STARTED_DIR=$dir
 	for port in "${REDIS_PORTS[@]}"; do
 		nodedir=$dir/$port
 		mkdir -p "$nodedir"
@@ -206,9 +211,9 @@ redis_start_cluster() {   # redis_start_cluster DIR BASE_PORT REPLICAS [MASTERS]
 		if ((i == 300)); then _redis_log "the cluster did not become healthy within 60 s: $problem"; return 1; fi
 		sleep 0.2
 	done
-	REDIS_NODES=$(printf "$REDIS_HOST:%s," "${REDIS_PORTS[@]}")
-	REDIS_NODES=${REDIS_NODES%,}
-	_redis_log "Redis Cluster up: $masters master(s), $replicas replica(s) each, nodes $REDIS_NODES, data in $dir"
+	REDIS_CLUSTER_NODES=$(printf "$REDIS_HOST:%s," "${REDIS_PORTS[@]}")
+	REDIS_CLUSTER_NODES=${REDIS_CLUSTER_NODES%,}
+	_redis_log "Redis Cluster up: $masters master(s), $replicas replica(s) each, nodes $REDIS_CLUSTER_NODES, data in $dir"
 }
 
 redis_stop_cluster() {   # redis_stop_cluster DIR
@@ -237,11 +242,14 @@ redis_stop_cluster() {   # redis_stop_cluster DIR
 	rm -rf "$dir"
 }
 
+# A lone node names itself ":port" in CLUSTER NODES (it learns its address from a peer).
 redis_masters() {   # redis_masters PORT: serving masters as host:port, one a line
-	redis_cli "$1" CLUSTER NODES | awk '$3 ~ /master/ && $3 !~ /fail/ && NF > 8 { sub(/@.*/, "", $2); print $2 }' | sort -t: -k2n
+	redis_cli "$1" CLUSTER NODES | awk -v h="$REDIS_HOST" '$3 ~ /master/ && $3 !~ /fail/ && NF > 8 {
+		sub(/@.*/, "", $2); if ($2 ~ /^:/) $2 = h $2; print $2 }' | sort -t: -k2n
 }
 redis_replicas() {   # redis_replicas PORT
-	redis_cli "$1" CLUSTER NODES | awk '$3 ~ /slave/ && $3 !~ /fail/ { sub(/@.*/, "", $2); print $2 }' | sort -t: -k2n
+	redis_cli "$1" CLUSTER NODES | awk -v h="$REDIS_HOST" '$3 ~ /slave/ && $3 !~ /fail/ {
+		sub(/@.*/, "", $2); if ($2 ~ /^:/) $2 = h $2; print $2 }' | sort -t: -k2n
 }
 
 # ---------------------------------------------------------------------------- command line
@@ -251,14 +259,14 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	DIR=${DIR:-/tmp/coupon-redis-cluster}
 	usage() { sed -n '/^# Usage:/,/^$/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 	start() {   # start MASTERS REPLICAS
-		# Stop what we started if anything below fails or we are interrupted.
-		trap 'redis_stop_cluster "$DIR" || true' EXIT
-		trap 'exit 130' INT TERM
+		# Stop what this call started (nothing, if it refused) should it fail or be interrupted.
+		trap 'if [[ -n $REDIS_STARTED_DIR ]]; then redis_stop_cluster "$REDIS_STARTED_DIR" || true; fi' EXIT
+		trap 'exit 130' INT TERM HUP
 		redis_start_cluster "$DIR" "$BASE_PORT" "$2" "$1"
 		trap - EXIT
 		local seeds acks=
 		if (($1 == 1)); then
-			seeds=$REDIS_NODES
+			seeds=$REDIS_CLUSTER_NODES
 			acks='COUPON_REDIS_MINREPLICAACKS=0 '   # no replica to wait for
 		else
 			seeds=$(redis_masters "$BASE_PORT" | paste -sd,)
