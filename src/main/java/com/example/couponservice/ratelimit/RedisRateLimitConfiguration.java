@@ -5,8 +5,6 @@ import java.time.Clock;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -37,12 +35,12 @@ class RedisRateLimitConfiguration {
 		return new BucketConnection(factory, buckets);
 	}
 
-	private static StatefulRedisClusterConnection<String, byte[]> connect(LettuceConnectionFactory factory) {
+	private static StatefulRedisClusterConnection<String, String> connect(LettuceConnectionFactory factory) {
 		AbstractRedisClient client = factory.getRequiredNativeClient();
 		if (!(client instanceof RedisClusterClient cluster)) {
 			throw new IllegalStateException("the redis profile needs a Redis Cluster: set REDIS_NODES");
 		}
-		return cluster.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+		return cluster.connect(StringCodec.UTF8);
 	}
 
 	/**
