@@ -16,6 +16,8 @@
 #   cluster     profiles bench,redis on the 3+3 cluster, coupon.redis.min-replica-acks=1
 #               (the default: every change waits for WAIT 1 500 on its master)
 #   single      (SINGLE=1) profiles bench,redis on the single node, min-replica-acks=0
+#   postgres    profiles bench,postgres on a private PostgreSQL 15 (bench/postgres/private.sh,
+#               the settings of bench/postgres/run.sh), for the durable mode beside
 #   reference   Redis alone, the service stopped, against ONE master of the 3+3 cluster
 #               with CONNECTIONS connections, keys {TAG}...__rand_int__ (-r 100000) of a
 #               hash tag that master serves:
@@ -67,7 +69,8 @@
 #   THREADS=2 CONNECTIONS=64    wrk threads and connections (also the reference's)
 #   CLIENTS=64                  client addresses of redeem-64 (at most 254)
 #   SINGLE=1                    add the single-node phase
-#   PHASES="memory cluster [single] reference"   which phases, in this order
+#   POSTGRES=0                  leave out the postgres phase
+#   PHASES="memory cluster [single] postgres reference"   which phases, in this order
 #   BASE_PORT=7100              first port of the cluster (BASE_PORT+10: the single node);
 #                               the script refuses to run if a port or its +10000 is taken
 #   STATUS_CODES=20000          known codes for status
@@ -98,6 +101,7 @@ CLIENTS=${CLIENTS:-64}
 SINGLE=${SINGLE:-0}
 DEFAULT_PHASES="memory cluster"
 if [[ $SINGLE == 1 ]]; then DEFAULT_PHASES+=" single"; fi
+if [[ ${POSTGRES:-1} == 1 ]]; then DEFAULT_PHASES+=" postgres"; fi
 PHASES=${PHASES:-$DEFAULT_PHASES reference}
 BASE_PORT=${BASE_PORT:-7100}
 STATUS_CODES=${STATUS_CODES:-20000}
@@ -116,6 +120,8 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 source "$ROOT/bench/lib.sh"
 # shellcheck source=bench/redis/cluster.sh
 source "$HERE/cluster.sh"
+# shellcheck source=bench/postgres/private.sh
+source "$ROOT/bench/postgres/private.sh"
 
 has_phase() { [[ " $PHASES " == *" $1 "* ]]; }
 say() { log "[$(printf '%3d s' "$SECONDS")] $*"; }
@@ -170,6 +176,10 @@ if has_phase single; then
 	redis_start_cluster "$SINGLE_DIR" $((BASE_PORT + 10)) 0 1
 	SINGLE_NODES=$REDIS_CLUSTER_NODES
 fi
+if has_phase postgres; then
+	say "starting a private PostgreSQL"
+	start_private_postgres
+fi
 redis_ports() {   # every running node of ours
 	local dir
 	for dir in "$CLUSTER_DIR" "$SINGLE_DIR"; do
@@ -213,9 +223,11 @@ start_service() {   # start_service MODE NAME [Spring Boot arguments...]
 		memory) ;;
 		cluster) profiles=bench,redis nodes=$CLUSTER_NODES ;;
 		single) profiles=bench,redis nodes=$SINGLE_NODES && set -- "$@" --coupon.redis.min-replica-acks=0 ;;
+		postgres) profiles=bench,postgres ;;
 	esac
 	# shellcheck disable=SC2086  # flag lists are meant to split
-	REDIS_NODES=$nodes start_server "$RESULTS/server-$mode-$name.log" "$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" \
+	REDIS_NODES=$nodes POSTGRES_URL="jdbc:postgresql://127.0.0.1:${PG_PORT:-5432}/$PG_DB" POSTGRES_USER=$PG_USER \
+		POSTGRES_PASSWORD=$PG_PASSWORD start_server "$RESULTS/server-$mode-$name.log" "$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" \
 		--spring.profiles.active=$profiles --server.address=127.0.0.1 --server.port=0 "$@" $SERVER_ARGS
 }
 server_alive() {
@@ -308,6 +320,7 @@ rps_or_dash() { if [[ -n ${RPS[$1]:-} ]]; then printf '%.0f' "${RPS[$1]}"; else 
 	echo "java:        $("$JAVA" -version 2>&1 | head -n 2 | tail -n 1)"
 	echo "jvm flags:   $BENCH_JVM_FLAGS"
 	echo "redis:       $(redis-server --version | cut -d' ' -f3); cluster ${CLUSTER_NODES:-none}; single ${SINGLE_NODES:-none}"
+	if has_phase postgres; then echo "postgresql:  $PG_VERSION on 127.0.0.1:$PG_PORT (bench/postgres/postgresql.conf)"; fi
 	echo "             appendonly yes, appendfsync everysec, save \"\", cluster-node-timeout 2000 (bench/redis/cluster.sh)"
 	echo "wrk:         -t$THREADS -c$CONNECTIONS -d${DURATION}s --timeout $WRK_TIMEOUT (warm-up ${WARMUP}s)"
 	echo "proxy args:  $PROXY_ARGS"
@@ -416,7 +429,7 @@ run_mode() {   # run_mode MODE
 	stop_server
 }
 
-for mode in memory cluster single; do
+for mode in memory cluster single postgres; do
 	if has_phase "$mode"; then run_mode "$mode"; fi
 done
 
@@ -499,11 +512,13 @@ for key in "${!REF_RPS[@]}"; do RPS["ref $key"]=${REF_RPS[$key]}; done
 	echo " a WAIT that timed out, no write connection within 2 s, or Redis unreachable; other% = CPU used"
 	echo " by processes other than this script, wrk, the JVM and the redis-servers, in % of all cores)"
 	echo
-	printf '%-10s %9s %9s %9s %15s %14s\n' scenario memory cluster single cluster/memory single/memory
+	printf '%-10s %9s %9s %9s %9s %15s %14s %16s\n' scenario memory cluster single postgres cluster/memory \
+		single/memory cluster/postgres
 	for scenario in noop status redeem generate redeem-64; do
-		printf '%-10s %9s %9s %9s %15s %14s\n' "$scenario" "$(rps_or_dash "memory $scenario")" \
+		printf '%-10s %9s %9s %9s %9s %15s %14s %16s\n' "$scenario" "$(rps_or_dash "memory $scenario")" \
 			"$(rps_or_dash "cluster $scenario")" "$(rps_or_dash "single $scenario")" \
-			"$(ratio "cluster $scenario" "memory $scenario")" "$(ratio "single $scenario" "memory $scenario")"
+			"$(rps_or_dash "postgres $scenario")" "$(ratio "cluster $scenario" "memory $scenario")" \
+			"$(ratio "single $scenario" "memory $scenario")" "$(ratio "cluster $scenario" "postgres $scenario")"
 	done
 	if ((${#REF_ROWS[@]} > 0)); then
 		echo
