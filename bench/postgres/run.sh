@@ -32,6 +32,8 @@
 #                             and setup.sql). 64 clients as wrk's 64 connections; 10 as
 #                             the service's Hikari pool, i.e. the number of sessions
 #                             PostgreSQL really sees from the service
+#                   redeem c64  redeem.sql: the service's whole redemption statement
+#                             (the UPDATE, its event INSERT and the trim), fresh rows too
 #                   select c64  select.sql: the status lookup's primary-key SELECT
 #   limits-on-64  the default limits with capacity raised to 10^9 (nobody gets 429), the
 #                 proxy trusted (PROXY_ARGS), and every request from one of 64 clients
@@ -342,7 +344,7 @@ start_service limits-off --coupon.rate-limit.redeem.capacity=0 --coupon.rate-lim
 if has_phase pgbench; then
 	PG_RANGE_WARM=$((PGBENCH_ROWS_PER_SEC * WARMUP))
 	PG_RANGE_RUN=$((PGBENCH_ROWS_PER_SEC * DURATION))
-	rows=$((PG_RANGE_WARM + 2 * PG_RANGE_RUN + STATUS_CODES))
+	rows=$((PG_RANGE_WARM + 3 * PG_RANGE_RUN + STATUS_CODES))
 	say "loading $rows rows for pgbench (setup.sql)"
 	pg_service -v rows="$rows" -f "$BENCH_PG_DIR/setup.sql"
 fi
@@ -455,6 +457,20 @@ if has_phase pgbench; then
 		record_pgbench "pgbench update c$clients" "update-c$clients" "$note"
 		base=$((base + PG_RANGE_RUN))
 	done
+	# The service's own statement (redeem.sql), at the service's concurrency.
+	settle
+	say "pgbench: measure redeem c64 (${DURATION}s, rows $base..$((base + PG_RANGE_RUN - 1)))"
+	cpu_mark
+	pgbench_run redeem-c64 64 "$DURATION" "$BENCH_PG_DIR/redeem.sql" -D base=$base -D nclients=64 -D i=0
+	done_txns=$(processed redeem-c64)
+	used=$(rows_used $base "$PG_RANGE_RUN")
+	note="rows changed = transactions = $used"
+	if ((used != done_txns)); then
+		note="ROWS CHANGED $used != TRANSACTIONS $done_txns"
+		log "WARNING: pgbench redeem c64 changed $used rows of its range in $done_txns transactions: raise PGBENCH_ROWS_PER_SEC"
+	fi
+	record_pgbench "pgbench redeem c64" redeem-c64 "$note"
+	base=$((base + PG_RANGE_RUN))
 	settle
 	say "pgbench: measure select c64 (${DURATION}s, rows $base..$((base + STATUS_CODES - 1)))"
 	cpu_mark
@@ -586,6 +602,8 @@ fi
 	printf '%-44s %6s\n' ratio value
 	printf '%-44s %6s\n' 'redeem / pgbench update c64' "$(ratio 'limits-off redeem' 'pgbench update c64')"
 	printf '%-44s %6s\n' 'redeem / pgbench update c10' "$(ratio 'limits-off redeem' 'pgbench update c10')"
+	printf '%-44s %6s\n' 'redeem / pgbench redeem c64 (same statement)' "$(ratio 'limits-off redeem' 'pgbench redeem c64')"
+	printf '%-44s %6s\n' 'pgbench redeem c64 / update c64 (the event)' "$(ratio 'pgbench redeem c64' 'pgbench update c64')"
 	printf '%-44s %6s\n' 'status / pgbench select c64' "$(ratio 'limits-off status' 'pgbench select c64')"
 	printf '%-44s %6s\n' 'generate / pgbench update c64' "$(ratio 'limits-off generate' 'pgbench update c64')"
 	printf '%-44s %6s\n' 'limits-on-64 / limits-off: redeem' "$(ratio 'limits-on-64 redeem' 'limits-off redeem')"

@@ -1,5 +1,6 @@
--- pgbench: the statement a redemption runs (JdbcCouponStore.REDEEM, with the columns it
--- returns), on a fresh row every time. Client c's i-th transaction (i = 0, 1, ...) takes
+-- pgbench: the single-row UPDATE ... RETURNING a redemption comes down to, the issue's
+-- reference (redeem.sql is the service's whole statement), with the columns it returns,
+-- on a fresh row every time. Client c's i-th transaction (i = 0, 1, ...) takes
 -- row base + c + nclients * i of setup.sql's rows, so no row is taken twice in a run and
 -- every transaction changes one row; run.sh gives each run its own range of rows (-D base,
 -- nclients, i=0) and checks afterwards that the run used exactly one row per transaction.
