@@ -283,7 +283,8 @@ class ClusterScripts {
 			}
 		}
 		finally {
-			if (writer != this.connection && !writers.offer(writer)) {
+			// A pool replaced meanwhile (closed, or reconnected) no longer takes it back.
+			if (writer != this.connection && (writers != this.writers || !writers.offer(writer))) {
 				writer.close();
 			}
 		}
