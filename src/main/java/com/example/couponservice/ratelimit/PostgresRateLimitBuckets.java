@@ -1,6 +1,8 @@
 package com.example.couponservice.ratelimit;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -24,6 +26,9 @@ import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
  * their commits wait for no disk flush; the price is that a crash of PostgreSQL (or a
  * failover to a standby) empties it, which gives every client a fresh budget.
  * <p>
+ * A request that spends two windows (its address's and its network's) spends both in one
+ * statement: the network's upsert runs only when the address's let the attempt through.
+ * <p>
  * {@link #removeExpired()} deletes the rows of windows that have ended, in batches.
  */
 class PostgresRateLimitBuckets extends SharedRateLimitBuckets {
@@ -41,6 +46,31 @@ class PostgresRateLimitBuckets extends SharedRateLimitBuckets {
 				used = CASE WHEN w.resets_at <= :now THEN 1 ELSE least(w.used + 1, :capacity + 1) END,
 				resets_at = CASE WHEN w.resets_at <= :now THEN :now + :window ELSE w.resets_at END
 			RETURNING used, resets_at
+			""";
+
+	/**
+	 * Two windows of one budget in one round trip: the second row is counted only when
+	 * the first let the attempt through. Rows are locked first then second, as every
+	 * request orders them (address, then network), so two requests cannot deadlock.
+	 */
+	private static final String CONSUME_TWO = """
+			WITH first AS (
+				INSERT INTO rate_limit_window AS w (id, used, resets_at) VALUES (:first, 1, :now + :window)
+				ON CONFLICT (id) DO UPDATE SET
+					used = CASE WHEN w.resets_at <= :now THEN 1 ELSE least(w.used + 1, :firstCapacity + 1) END,
+					resets_at = CASE WHEN w.resets_at <= :now THEN :now + :window ELSE w.resets_at END
+				RETURNING used, resets_at
+			), second AS (
+				INSERT INTO rate_limit_window AS w (id, used, resets_at)
+				SELECT :second, 1, :now + :window FROM first WHERE first.used <= :firstCapacity
+				ON CONFLICT (id) DO UPDATE SET
+					used = CASE WHEN w.resets_at <= :now THEN 1 ELSE least(w.used + 1, :secondCapacity + 1) END,
+					resets_at = CASE WHEN w.resets_at <= :now THEN :now + :window ELSE w.resets_at END
+				RETURNING used, resets_at
+			)
+			SELECT 1 AS position, used, resets_at FROM first
+			UNION ALL SELECT 2, used, resets_at FROM second
+			ORDER BY position
 			""";
 
 	private static final String REMOVE_EXPIRED = """
@@ -64,10 +94,7 @@ class PostgresRateLimitBuckets extends SharedRateLimitBuckets {
 	@Override
 	Decision consume(Budget budget, Scope scope, String id) {
 		RateLimitProperties.Limit limit = this.properties.limit(budget);
-		long capacity = limit.capacity(scope);
-		if (capacity <= 0) {
-			throw new IllegalArgumentException("the " + budget.tag() + " budget has no " + scope.tag() + " limit");
-		}
+		long capacity = capacity(budget, scope);
 		long now = this.clock.millis();
 		long[] window = this.jdbc.sql(CONSUME)
 			.param("id", id)
@@ -76,8 +103,44 @@ class PostgresRateLimitBuckets extends SharedRateLimitBuckets {
 			.param("capacity", capacity)
 			.query((rs, row) -> new long[] { rs.getLong("used"), rs.getLong("resets_at") })
 			.single();
-		long used = window[0];
-		long nanosToReset = TimeUnit.MILLISECONDS.toNanos(Math.max(0, window[1] - now));
+		return decision(capacity, window[0], window[1], now);
+	}
+
+	@Override
+	List<Decision> consume(Budget budget, List<Scope> scopes, List<String> ids) {
+		if (scopes.size() != 2) {
+			return super.consume(budget, scopes, ids);
+		}
+		long firstCapacity = capacity(budget, scopes.get(0));
+		long secondCapacity = capacity(budget, scopes.get(1));
+		long now = this.clock.millis();
+		List<long[]> windows = this.jdbc.sql(CONSUME_TWO)
+			.param("first", ids.get(0))
+			.param("second", ids.get(1))
+			.param("now", now)
+			.param("window", this.properties.limit(budget).window().toMillis())
+			.param("firstCapacity", firstCapacity)
+			.param("secondCapacity", secondCapacity)
+			.query((rs, row) -> new long[] { rs.getLong("used"), rs.getLong("resets_at") })
+			.list();
+		List<Decision> decisions = new ArrayList<>(2);
+		decisions.add(decision(firstCapacity, windows.get(0)[0], windows.get(0)[1], now));
+		if (windows.size() > 1) {
+			decisions.add(decision(secondCapacity, windows.get(1)[0], windows.get(1)[1], now));
+		}
+		return decisions;
+	}
+
+	private long capacity(Budget budget, Scope scope) {
+		long capacity = this.properties.limit(budget).capacity(scope);
+		if (capacity <= 0) {
+			throw new IllegalArgumentException("the " + budget.tag() + " budget has no " + scope.tag() + " limit");
+		}
+		return capacity;
+	}
+
+	private static Decision decision(long capacity, long used, long resetsAt, long now) {
+		long nanosToReset = TimeUnit.MILLISECONDS.toNanos(Math.max(0, resetsAt - now));
 		boolean allowed = used <= capacity;
 		return new Decision(allowed, capacity, Math.max(0, capacity - used), allowed ? 0 : nanosToReset, nanosToReset,
 				false);

@@ -1,5 +1,9 @@
 package com.example.couponservice.ratelimit;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
 import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
 
 /**
@@ -14,6 +18,24 @@ public interface RateLimitBuckets {
 	 * that scope is more than zero.
 	 */
 	Decision tryConsume(Budget budget, Scope scope, String key);
+
+	/**
+	 * Spend one token of {@code budget} in each of {@code scopes} in turn, with the key
+	 * {@code keyOf} gives for it, and stop at the first refusal: a refused attempt must
+	 * not spend the wider budgets too, or one blocked client would drain its neighbours'
+	 * share. Returns the decisions made, in order; only the last may be a refusal.
+	 */
+	default List<Decision> tryConsume(Budget budget, List<Scope> scopes, Function<Scope, String> keyOf) {
+		List<Decision> decisions = new ArrayList<>(scopes.size());
+		for (Scope scope : scopes) {
+			Decision decision = tryConsume(budget, scope, keyOf.apply(scope));
+			decisions.add(decision);
+			if (!decision.allowed()) {
+				break;
+			}
+		}
+		return decisions;
+	}
 
 	/** Client buckets currently held (an estimate). */
 	long trackedClients();

@@ -1,6 +1,8 @@
 package com.example.couponservice.ratelimit;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -74,29 +76,31 @@ class RateLimitFilter extends OncePerRequestFilter {
 			return;
 		}
 		ClientKeys.Keys keys = this.clientKeys.of(ClientAddress.of(request));
-		Decision tightest = null;
-		Scope refusedBy = null;
-		try {
-			for (Scope scope : Scope.values()) {
-				if (limit.capacity(scope) == 0) {
-					continue;
-				}
-				// A refused attempt stops here: it must not spend the network's budget
-				// too, or one blocked client would drain its neighbours' share.
-				Decision decision = this.buckets.tryConsume(budget, scope, keys.of(scope));
-				if (tightest == null || !decision.allowed() || decision.remaining() < tightest.remaining()) {
-					tightest = decision;
-				}
-				if (!decision.allowed()) {
-					refusedBy = scope;
-					break;
-				}
+		List<Scope> scopes = new ArrayList<>(2);
+		for (Scope scope : Scope.values()) {
+			if (limit.capacity(scope) > 0) {
+				scopes.add(scope);
 			}
+		}
+		List<Decision> decisions;
+		try {
+			decisions = this.buckets.tryConsume(budget, scopes, keys::of);
 		}
 		catch (DataAccessException ex) {
 			// Shared buckets unreachable: fail closed, as the store behind would.
 			this.problems.fail(request, response, ex);
 			return;
+		}
+		Decision tightest = null;
+		Scope refusedBy = null;
+		for (int i = 0; i < decisions.size(); i++) {
+			Decision decision = decisions.get(i);
+			if (tightest == null || !decision.allowed() || decision.remaining() < tightest.remaining()) {
+				tightest = decision;
+			}
+			if (!decision.allowed()) {
+				refusedBy = scopes.get(i);
+			}
 		}
 		Objects.requireNonNull(tightest);
 		response.setHeader(LIMIT_HEADER, Long.toString(tightest.limit()));

@@ -1,10 +1,14 @@
 package com.example.couponservice.ratelimit;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.jspecify.annotations.Nullable;
 
 import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
 
@@ -39,16 +43,54 @@ abstract class SharedRateLimitBuckets implements RateLimitBuckets {
 
 	@Override
 	public final Decision tryConsume(Budget budget, Scope scope, String key) {
-		String id = prefix(budget, scope) + key;
+		return tryConsume(budget, List.of(scope), (ignored) -> key).get(0);
+	}
+
+	/**
+	 * Keys this instance has seen spent are refused here; the scopes before the first of
+	 * them are spent in the shared store, all in one
+	 * {@link #consume(Budget, List, List)}.
+	 */
+	@Override
+	public final List<Decision> tryConsume(Budget budget, List<Scope> scopes, Function<Scope, String> keyOf) {
 		long now = this.clock.millis();
-		Refusal refusal = this.refused.getIfPresent(id);
-		if (refusal != null && now < refusal.until()) {
-			long left = TimeUnit.MILLISECONDS.toNanos(refusal.until() - now);
-			return new Decision(false, refusal.limit(), 0, left, left, false);
+		List<String> ids = new ArrayList<>(scopes.size());
+		int spentAt = scopes.size();
+		Refusal spent = null;
+		for (int i = 0; i < scopes.size(); i++) {
+			ids.add(prefix(budget, scopes.get(i)) + keyOf.apply(scopes.get(i)));
+			Refusal refusal = this.refused.getIfPresent(ids.get(i));
+			if (refusal != null && now < refusal.until()) {
+				spentAt = i;
+				spent = refusal;
+				break;
+			}
 		}
-		Decision decision = consume(budget, scope, id);
+		List<Decision> decisions = new ArrayList<>(spentAt + 1);
+		if (spentAt > 0) {
+			List<Decision> made = consume(budget, scopes.subList(0, spentAt), ids.subList(0, spentAt));
+			for (int i = 0; i < made.size(); i++) {
+				decisions.add(remember(ids.get(i), made.get(i), now));
+			}
+			if (!made.get(made.size() - 1).allowed()) {
+				return decisions;
+			}
+		}
+		if (spent != null) {
+			long left = TimeUnit.MILLISECONDS.toNanos(spent.until() - now);
+			decisions.add(new Decision(false, spent.limit(), 0, left, left, false));
+		}
+		return decisions;
+	}
+
+	/**
+	 * Note what the store decided for {@code id}: a refusal is kept until its window
+	 * ends, and is the first one unless the key was refused before.
+	 */
+	private Decision remember(String id, Decision decision, long now) {
+		@Nullable Refusal before = this.refused.getIfPresent(id);
 		if (decision.allowed()) {
-			if (refusal != null) {
+			if (before != null) {
 				this.refused.invalidate(id);
 			}
 			return decision;
@@ -57,7 +99,25 @@ abstract class SharedRateLimitBuckets implements RateLimitBuckets {
 				+ TimeUnit.NANOSECONDS.toMillis(decision.nanosToRefill() + TimeUnit.MILLISECONDS.toNanos(1) - 1);
 		this.refused.put(id, new Refusal(decision.limit(), until));
 		return new Decision(false, decision.limit(), decision.remaining(), decision.nanosToRefill(),
-				decision.nanosToReset(), refusal == null);
+				decision.nanosToReset(), before == null);
+	}
+
+	/**
+	 * Spend a token of each bucket of {@code ids} (one per scope, in order) in the shared
+	 * store, stopping at the first refusal; by default one
+	 * {@link #consume(Budget, Scope, String)} after the other. A store that can decide
+	 * them in one round trip does.
+	 */
+	List<Decision> consume(Budget budget, List<Scope> scopes, List<String> ids) {
+		List<Decision> decisions = new ArrayList<>(scopes.size());
+		for (int i = 0; i < scopes.size(); i++) {
+			Decision decision = consume(budget, scopes.get(i), ids.get(i));
+			decisions.add(decision);
+			if (!decision.allowed()) {
+				break;
+			}
+		}
+		return decisions;
 	}
 
 	/**

@@ -151,6 +151,56 @@ class PostgresRateLimitBucketsTests {
 			.allMatch((id) -> id.startsWith("status:active-"));
 	}
 
+	@Test
+	void anAddressAndItsNetworkAreSpentTogetherAndARefusedAddressLeavesTheNetworkAlone() {
+		for (int i = 0; i < 5; i++) {
+			List<Decision> both = spend("203.0.113.7");
+			assertThat(both).extracting(Decision::allowed).containsExactly(true, true);
+			assertThat(both).extracting(Decision::remaining).containsExactly(4L - i, 49L - i);
+		}
+		List<Decision> refused = spend("203.0.113.7");
+		assertThat(refused).singleElement().satisfies((decision) -> {
+			assertThat(decision.allowed()).isFalse();
+			assertThat(decision.firstRejection()).isTrue();
+		});
+		assertThat(used("redeem/network:203.0.113.0/24")).isEqualTo(5);
+		assertThat(spend("203.0.113.8")).extracting(Decision::allowed).containsExactly(true, true);
+		assertThat(used("redeem/network:203.0.113.0/24")).isEqualTo(6);
+	}
+
+	@Test
+	void aNetworkSeenSpentStillCountsTheAddressButAsksTheDatabaseOnlyForIt() {
+		for (int i = 1; i <= 50; i++) {
+			assertThat(spend("198.51.100." + i)).extracting(Decision::allowed).containsExactly(true, true);
+		}
+		List<Decision> first = spend("198.51.100.51");
+		assertThat(first).extracting(Decision::allowed).containsExactly(true, false);
+		assertThat(first.get(1).firstRejection()).isTrue();
+		this.jdbc.sql("DELETE FROM rate_limit_window WHERE id LIKE 'redeem/network:%'").update();
+
+		List<Decision> next = spend("198.51.100.52");
+		assertThat(next).extracting(Decision::allowed).containsExactly(true, false);
+		assertThat(next.get(1).firstRejection()).isFalse();
+		assertThat(used("redeem:198.51.100.52")).isEqualTo(1);
+		assertThat(count("redeem/network:%")).isZero();
+	}
+
+	private List<Decision> spend(String address) {
+		ClientKeys.Keys keys = new ClientKeys.Keys(address, address.substring(0, address.lastIndexOf('.')) + ".0/24");
+		return this.buckets.tryConsume(Budget.REDEEM, List.of(Scope.ADDRESS, Scope.NETWORK), keys::of);
+	}
+
+	private long used(String id) {
+		return this.jdbc.sql("SELECT used FROM rate_limit_window WHERE id = ?").param(id).query(Long.class).single();
+	}
+
+	private long count(String pattern) {
+		return this.jdbc.sql("SELECT count(*) FROM rate_limit_window WHERE id LIKE ?")
+			.param(pattern)
+			.query(Long.class)
+			.single();
+	}
+
 	private long count() {
 		return this.jdbc.sql("SELECT count(*) FROM rate_limit_window").query(Long.class).single();
 	}
