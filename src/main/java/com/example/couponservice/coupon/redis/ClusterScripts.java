@@ -3,14 +3,15 @@ package com.example.couponservice.coupon.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -57,9 +58,11 @@ import org.springframework.dao.QueryTimeoutException;
  * ({@code minReplicaAcks} 0) use the shared one. A {@code MOVED} reply (the slot moved
  * on, nothing ran) refreshes the topology and sends the script again.
  * <p>
- * Scripts are loaded on every node (replicas too) at start and called by SHA-1; when a
- * node does not know one ({@code NOSCRIPT}: restarted, or flushed), the script is loaded
- * on every node again, once for all the calls that met the gap, and they are sent again.
+ * Scripts are loaded on every node (replicas too) at start and called by SHA-1; a call
+ * that meets a node without the script ({@code NOSCRIPT}: restarted, promoted, or
+ * flushed) is sent again to the same node with the script's body ({@code EVAL}), which
+ * caches it there for the calls after it. Nothing else waits: no load on every node in
+ * the middle of a request.
  * <p>
  * Every failure is a {@link DataAccessException} the web layer answers with 503: a
  * timeout (of the command or of {@code WAIT}) a {@link QueryTimeoutException}, anything
@@ -106,9 +109,6 @@ class ClusterScripts {
 	/** When the last topology refresh was asked for, in {@link System#nanoTime()}. */
 	private final AtomicLong lastRefresh = new AtomicLong(System.nanoTime() - REFRESH_INTERVAL.toNanos());
 
-	/** The reload of each script in progress or last done, by SHA-1. */
-	private final Map<String, CompletableFuture<String>> reloads = new ConcurrentHashMap<>();
-
 	ClusterScripts(RedisClusterClient client, StatefulRedisClusterConnection<String, String> connection,
 			int minReplicaAcks, Duration waitTimeout, int writeConnections, List<LuaScript> scripts) {
 		this.client = client;
@@ -129,7 +129,6 @@ class ClusterScripts {
 		this.client = client;
 		this.connection = connection;
 		this.writers = connectWriters(client, this.writeConnections);
-		this.reloads.clear();
 		loadScripts();
 	}
 
@@ -198,31 +197,13 @@ class ClusterScripts {
 		RedisAdvancedClusterAsyncCommands<String, String> commands = this.connection.async();
 		return commands.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
 			.toCompletableFuture()
-			// Off Lettuce's event loop: loading a script on every node waits for
-			// connections to them, which that loop would have to make.
-			.exceptionallyComposeAsync((ex) -> {
+			.exceptionallyCompose((ex) -> {
 				if (unwrap(ex) instanceof RedisNoScriptException) {
-					return reload(script).thenCompose(
-							(loaded) -> commands.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
-								.toCompletableFuture());
+					return commands.<List<Object>>eval(script.body(), ScriptOutputType.MULTI, keys, args)
+						.toCompletableFuture();
 				}
 				return CompletableFuture.failedFuture(ex);
 			});
-	}
-
-	/**
-	 * Load {@code script} on every node again, once for all the calls that found it
-	 * missing at the same time (a count asks 1024 shards at once).
-	 */
-	private CompletableFuture<String> reload(LuaScript script) {
-		CompletableFuture<String> running = this.reloads.get(script.sha());
-		if (running != null && !running.isDone()) {
-			return running;
-		}
-		CompletableFuture<String> reload = this.connection.async().scriptLoad(script.body()).toCompletableFuture();
-		this.reloads.put(script.sha(), reload);
-		logger.info("Script {} was missing on a Redis node; loaded it on every node again", script.name());
-		return reload;
 	}
 
 	/** Wait for a read and translate its failure. */
@@ -261,6 +242,8 @@ class ClusterScripts {
 		for (int i = 0; i < calls.size(); i++) {
 			toSend.add(i);
 		}
+		// Calls whose node did not know their script: sent again with its body.
+		Set<Integer> withBody = new HashSet<>();
 		BlockingQueue<StatefulRedisClusterConnection<String, String>> writers = this.writers;
 		StatefulRedisClusterConnection<String, String> writer = (this.writeConnections > 0) ? borrow(writers)
 				: this.connection;
@@ -279,7 +262,7 @@ class ClusterScripts {
 					}
 					break;
 				}
-				toSend = send(writer, calls, toSend, outcomes);
+				toSend = send(writer, calls, toSend, withBody, outcomes);
 			}
 		}
 		finally {
@@ -304,7 +287,7 @@ class ClusterScripts {
 
 	/** One round of {@link #write(List)}; returns the calls to send again. */
 	private List<Integer> send(StatefulRedisClusterConnection<String, String> writer, List<Call> calls,
-			List<Integer> indexes, Outcome[] outcomes) {
+			List<Integer> indexes, Set<Integer> withBody, Outcome[] outcomes) {
 		Map<RedisURI, List<Integer>> byMaster = new LinkedHashMap<>();
 		for (int i : indexes) {
 			RedisClusterNode master = this.connection.getPartitions().getMasterBySlot(calls.get(i).slot());
@@ -332,8 +315,9 @@ class ClusterScripts {
 			}
 			for (int i : onMaster) {
 				Call call = calls.get(i);
-				RedisFuture<List<Object>> reply = commands.evalsha(call.script().sha(), ScriptOutputType.MULTI,
-						call.keys(), call.args());
+				RedisFuture<List<Object>> reply = withBody.contains(i)
+						? commands.eval(call.script().body(), ScriptOutputType.MULTI, call.keys(), call.args())
+						: commands.evalsha(call.script().sha(), ScriptOutputType.MULTI, call.keys(), call.args());
 				replies.put(i, reply.toCompletableFuture());
 			}
 			if (this.minReplicaAcks > 0) {
@@ -349,14 +333,9 @@ class ClusterScripts {
 				outcomes[i] = new Outcome(await(entry.getValue()), null);
 			}
 			catch (ScriptNotLoaded ex) {
-				// Nothing ran; the next round sends it again, once the script is back.
-				try {
-					await(reload(calls.get(i).script()));
-					again.add(i);
-				}
-				catch (DataAccessException reloadFailed) {
-					outcomes[i] = new Outcome(null, reloadFailed);
-				}
+				// Nothing ran; the next round sends it again, with its body.
+				withBody.add(i);
+				again.add(i);
 			}
 			catch (SlotMoved ex) {
 				moved = true;
