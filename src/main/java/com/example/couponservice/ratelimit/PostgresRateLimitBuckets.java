@@ -3,7 +3,6 @@ package com.example.couponservice.ratelimit;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -80,15 +79,9 @@ class PostgresRateLimitBuckets extends SharedRateLimitBuckets {
 
 	private final JdbcClient jdbc;
 
-	private final RateLimitProperties properties;
-
-	private final Clock clock;
-
 	PostgresRateLimitBuckets(DataSource dataSource, RateLimitProperties properties, Clock clock) {
 		super(properties, clock);
 		this.jdbc = JdbcClient.create(dataSource);
-		this.properties = properties;
-		this.clock = clock;
 	}
 
 	@Override
@@ -129,21 +122,6 @@ class PostgresRateLimitBuckets extends SharedRateLimitBuckets {
 			decisions.add(decision(secondCapacity, windows.get(1)[0], windows.get(1)[1], now));
 		}
 		return decisions;
-	}
-
-	private long capacity(Budget budget, Scope scope) {
-		long capacity = this.properties.limit(budget).capacity(scope);
-		if (capacity <= 0) {
-			throw new IllegalArgumentException("the " + budget.tag() + " budget has no " + scope.tag() + " limit");
-		}
-		return capacity;
-	}
-
-	private static Decision decision(long capacity, long used, long resetsAt, long now) {
-		long nanosToReset = TimeUnit.MILLISECONDS.toNanos(Math.max(0, resetsAt - now));
-		boolean allowed = used <= capacity;
-		return new Decision(allowed, capacity, Math.max(0, capacity - used), allowed ? 0 : nanosToReset, nanosToReset,
-				false);
 	}
 
 	/**

@@ -57,10 +57,6 @@ class RedisRateLimitBuckets extends SharedRateLimitBuckets implements AutoClosea
 
 	private final String sha;
 
-	private final RateLimitProperties properties;
-
-	private final Clock clock;
-
 	private final String keyPrefix;
 
 	private volatile StatefulRedisClusterConnection<String, String> connection;
@@ -77,8 +73,6 @@ class RedisRateLimitBuckets extends SharedRateLimitBuckets implements AutoClosea
 		super(properties, clock);
 		this.connection = connection;
 		this.keyPrefix = keyPrefix;
-		this.properties = properties;
-		this.clock = clock;
 		// On every master, so the first attempts do not each send the body.
 		this.sha = connection.sync().scriptLoad(CONSUME);
 		this.seen = Caffeine.newBuilder()
@@ -98,15 +92,12 @@ class RedisRateLimitBuckets extends SharedRateLimitBuckets implements AutoClosea
 
 	@Override
 	Decision consume(Budget budget, Scope scope, String id) {
-		RateLimitProperties.Limit limit = this.properties.limit(budget);
-		long capacity = limit.capacity(scope);
-		if (capacity <= 0) {
-			throw new IllegalArgumentException("the " + budget.tag() + " budget has no " + scope.tag() + " limit");
-		}
+		long capacity = capacity(budget, scope);
 		long now = this.clock.millis();
 		String key = this.keyPrefix + id;
 		String[] keys = { key };
-		String[] args = { Long.toString(now), Long.toString(limit.window().toMillis()), Long.toString(capacity) };
+		String[] args = { Long.toString(now), Long.toString(this.properties.limit(budget).window().toMillis()),
+				Long.toString(capacity) };
 		RedisAdvancedClusterCommands<String, String> commands = this.connection.sync();
 		List<Long> window;
 		try {
@@ -122,11 +113,7 @@ class RedisRateLimitBuckets extends SharedRateLimitBuckets implements AutoClosea
 			throw new DataAccessResourceFailureException("rate-limit buckets unavailable: " + ex.getMessage(), ex);
 		}
 		this.seen.put(key, Boolean.TRUE);
-		long used = window.get(0);
-		long nanosToReset = TimeUnit.MILLISECONDS.toNanos(Math.max(0, window.get(1) - now));
-		boolean allowed = used <= capacity;
-		return new Decision(allowed, capacity, Math.max(0, capacity - used), allowed ? 0 : nanosToReset, nanosToReset,
-				false);
+		return decision(capacity, window.get(0), window.get(1), now);
 	}
 
 	/**

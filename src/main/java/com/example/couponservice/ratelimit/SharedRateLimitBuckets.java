@@ -23,12 +23,15 @@ import com.example.couponservice.coupon.web.CouponEndpoint.Budget;
  */
 abstract class SharedRateLimitBuckets implements RateLimitBuckets {
 
-	private final Clock clock;
+	final RateLimitProperties properties;
+
+	final Clock clock;
 
 	/** Keys refused since they were last allowed through, and until when. */
 	private final Cache<String, Refusal> refused;
 
 	SharedRateLimitBuckets(RateLimitProperties properties, Clock clock) {
+		this.properties = properties;
 		this.clock = clock;
 		this.refused = Caffeine.newBuilder()
 			.maximumSize(properties.maxTrackedClients())
@@ -125,6 +128,26 @@ abstract class SharedRateLimitBuckets implements RateLimitBuckets {
 	 * {@code firstRejection} is ignored (this class knows it).
 	 */
 	abstract Decision consume(Budget budget, Scope scope, String id);
+
+	/** The capacity of {@code budget} in {@code scope}, which must have a limit. */
+	long capacity(Budget budget, Scope scope) {
+		long capacity = this.properties.limit(budget).capacity(scope);
+		if (capacity <= 0) {
+			throw new IllegalArgumentException("the " + budget.tag() + " budget has no " + scope.tag() + " limit");
+		}
+		return capacity;
+	}
+
+	/**
+	 * What a fixed window the store counted says: {@code used} attempts in it, this one
+	 * included, and it ends at {@code resetsAt} (epoch milliseconds).
+	 */
+	static Decision decision(long capacity, long used, long resetsAt, long now) {
+		long nanosToReset = TimeUnit.MILLISECONDS.toNanos(Math.max(0, resetsAt - now));
+		boolean allowed = used <= capacity;
+		return new Decision(allowed, capacity, Math.max(0, capacity - used), allowed ? 0 : nanosToReset, nanosToReset,
+				false);
+	}
 
 	/** Until when (epoch milliseconds of the clock) a refused key stays refused. */
 	private record Refusal(long limit, long until) {
