@@ -72,3 +72,52 @@ make_codes() {
 	done
 	[[ $(wc -l <"$file") -eq $1 ]] || { log "expected $1 codes in $file"; exit 1; }
 }
+
+# The wrk processes a script runs in the background; stopped on exit.
+WRK_PIDS=()
+stop_wrk() {
+	local pid
+	for pid in "${WRK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+}
+CLEANUPS+=(stop_wrk)
+
+# server_alive: exit with the end of the server's log (RESULTS/server*.log) when the server
+# stopped, and not by this script (killed from outside, out of memory).
+server_alive() {
+	if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+		log "the server (pid $SERVER_PID) has stopped, and not by this script; the end of its log:"
+		grep -v 'Redemption ' "$RESULTS"/server*.log | tail -n 5 >&2
+		exit 1
+	fi
+}
+
+# Sum of one metric's series (of the server at BASE) whose labels contain every one of
+# the given label strings.
+metric() {   # metric NAME [LABEL=\"VALUE\"...]
+	local name=$1
+	shift
+	curl -fsS --max-time 10 "$BASE/actuator/prometheus" | awk -v name="$name" -v labels="$*" '
+		BEGIN { n = split(labels, want, " ") }
+		$1 == name || index($1, name "{") == 1 {
+			for (i = 1; i <= n; i++) if (!index($1, want[i])) next
+			s += $2
+		}
+		END { printf "%d\n", s }'
+}
+
+# cpu_mark before and cpu_other after a run: the share of both cores, in per cent, that
+# processes other than the script's own used meanwhile. The script defines cpu_jiffies
+# ("busy total ours" from /proc), since which processes are its own differs.
+cpu_mark() { CPU_MARK=$(cpu_jiffies); }
+cpu_other() {
+	awk -v a="$CPU_MARK" -v b="$(cpu_jiffies)" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		busy = y[1] - x[1]; total = y[2] - x[2]; ours = y[3] - x[3]
+		other = (busy > ours) ? busy - ours : 0
+		printf "%.0f", (total > 0) ? 100 * other / total : 0 }'
+}
+
+# ratio KEY_A KEY_B: rps of A / rps of B from the script's RPS array, or - when one is missing
+ratio() {
+	awk -v a="${RPS[$1]:-}" -v b="${RPS[$2]:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
+}

@@ -116,13 +116,6 @@ run_wrk() {   # run_wrk SECONDS SCENARIO OUTFILE [CODEFILE]
 }
 
 # A server that stopped while we did not ask it to makes every later number meaningless.
-server_alive() {
-	if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-		log "the server (pid $SERVER_PID) has stopped, and not by this script; the end of its log:"
-		grep -v 'Redemption ' "$RESULTS/server.log" | tail -n 5 >&2
-		exit 1
-	fi
-}
 
 # Fields of the WRK_RESULT line that common.lua's done() prints.
 field() { sed -n "s/^WRK_RESULT.* $2=\([^ ]*\).*/\1/p" "$1"; }

@@ -186,10 +186,6 @@ REDIS_NODES=$NODES start_server "$RESULTS/server.log" "$JAVA" $BENCH_JVM_FLAGS -
 	--coupon.rate-limit.redeem.capacity=0 --coupon.rate-limit.status.capacity=0 \
 	--coupon.rate-limit.redeem.network-capacity=0 --coupon.rate-limit.status.network-capacity=0 \
 	"${prefix_args[@]}" $SERVER_ARGS
-metric() {   # metric NAME LABEL: the sum of a metric's series with that label
-	curl -fsS --max-time 10 "$BASE/actuator/prometheus" |
-		awk -v name="$1" -v label="$2" '(index($1, name "{") == 1) && index($1, label) { s += $2 } END { printf "%d\n", s }'
-}
 
 snapshot before
 fields=

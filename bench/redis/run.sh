@@ -130,17 +130,12 @@ say() { log "[$(printf '%3d s' "$SECONDS")] $*"; }
 WORK=$(mktemp -d /tmp/coupon-redis-bench.XXXXXX)
 CLUSTER_DIR=$WORK/cluster
 SINGLE_DIR=$WORK/single
-WRK_PIDS=()
-stop_wrk() {
-	local pid
-	for pid in "${WRK_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-}
 stop_redis() {   # after the server (lib.sh's cleanup stops it first)
 	redis_stop_cluster "$SINGLE_DIR" || true
 	redis_stop_cluster "$CLUSTER_DIR" || true
 	rm -rf "$WORK"
 }
-CLEANUPS+=(stop_wrk stop_redis)
+CLEANUPS+=(stop_redis)
 
 # ---------------------------------------------------------------------------- tools, jar
 if ! command -v wrk >/dev/null; then
@@ -230,25 +225,6 @@ start_service() {   # start_service MODE NAME [Spring Boot arguments...]
 		POSTGRES_PASSWORD=$PG_PASSWORD start_server "$RESULTS/server-$mode-$name.log" "$JAVA" $BENCH_JVM_FLAGS -jar "$JAR" \
 		--spring.profiles.active=$profiles --server.address=127.0.0.1 --server.port=0 "$@" $SERVER_ARGS
 }
-server_alive() {
-	if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-		log "the server (pid $SERVER_PID) has stopped, and not by this script; the end of its log:"
-		grep -v 'Redemption ' "$RESULTS"/server-*.log | tail -n 5 >&2
-		exit 1
-	fi
-}
-# Sum of one metric's series whose labels contain every one of the given label strings.
-metric() {   # metric NAME [LABEL=\"VALUE\"...]
-	local name=$1
-	shift
-	curl -fsS --max-time 10 "$BASE/actuator/prometheus" | awk -v name="$name" -v labels="$*" '
-		BEGIN { n = split(labels, want, " ") }
-		$1 == name || index($1, name "{") == 1 {
-			for (i = 1; i <= n; i++) if (!index($1, want[i])) next
-			s += $2
-		}
-		END { printf "%d\n", s }'
-}
 repeats() { metric coupon_redemptions_total 'outcome="already_redeemed"'; }
 redeemed() { metric coupon_redemptions_total 'outcome="redeemed"'; }
 count_503() { metric http_server_requests_seconds_count 'status="503"'; }
@@ -284,14 +260,6 @@ cpu_jiffies() {   # "busy total ours" from /proc
 		END { printf "%d\n", s }'
 }
 CPU_MARK=
-cpu_mark() { CPU_MARK=$(cpu_jiffies); }
-cpu_other() {
-	awk -v a="$CPU_MARK" -v b="$(cpu_jiffies)" 'BEGIN {
-		split(a, x, " "); split(b, y, " ")
-		busy = y[1] - x[1]; total = y[2] - x[2]; ours = y[3] - x[3]
-		other = (busy > ours) ? busy - ours : 0
-		printf "%.0f", (total > 0) ? 100 * other / total : 0 }'
-}
 
 # ---------------------------------------------------------------------------- figures
 declare -A RPS P50 P99 NON2XX E503 SOCK NOTE OTHER
@@ -307,9 +275,6 @@ record_wrk() {   # record_wrk KEY OUTFILE 503S [NOTE]
 	NOTE[$key]=${4:-}
 	OTHER[$key]=$(cpu_other)
 	ROWS+=("$key")
-}
-ratio() {   # ratio KEY_A KEY_B: rps of A / rps of B, or - when one is missing
-	awk -v a="${RPS[$1]:-}" -v b="${RPS[$2]:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
 }
 rps_or_dash() { if [[ -n ${RPS[$1]:-} ]]; then printf '%.0f' "${RPS[$1]}"; else echo -; fi; }
 
