@@ -121,3 +121,16 @@ cpu_other() {
 ratio() {
 	awk -v a="${RPS[$1]:-}" -v b="${RPS[$2]:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
 }
+
+# find_jar, from the repository root: build the jar (unless BUILD=0, or JAR names one,
+# e.g. an older build to compare with) and set JAR to it.
+find_jar() {
+	if [[ -n ${JAR:-} ]]; then BUILD=0; fi
+	if [[ ${BUILD:-1} == 1 ]]; then
+		log "building the jar"
+		./mvnw -B -ntp -q -DskipTests package
+	fi
+	local jars=(target/coupon-service-*.jar)
+	JAR=${JAR:-${jars[0]}}
+	[[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
+}

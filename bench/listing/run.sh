@@ -48,16 +48,7 @@ source "$ROOT/bench/lib.sh"
 command -v curl >/dev/null || { log "curl is required"; exit 1; }
 mkdir -p "$RESULTS"
 cd "$ROOT"
-if [[ -n ${JAR:-} ]]; then
-	BUILD=0   # a given jar, e.g. an older build to compare with
-fi
-if [[ $BUILD == 1 ]]; then
-	log "building the jar"
-	./mvnw -o -q -DskipTests package
-fi
-jars=(target/coupon-service-*.jar)
-JAR=${JAR:-${jars[0]}}
-[[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
+find_jar
 
 PROFILES=bench
 if [[ $MODE == postgres ]]; then

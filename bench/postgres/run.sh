@@ -168,16 +168,7 @@ if ((CLIENTS < 1 || CLIENTS > 254)); then log "CLIENTS must be 1..254"; exit 1; 
 
 mkdir -p "$RESULTS"
 cd "$ROOT"
-if [[ -n ${JAR:-} ]]; then
-	BUILD=0   # a given jar, e.g. an older build to compare with
-fi
-if [[ $BUILD == 1 ]]; then
-	say "building the jar"
-	./mvnw -o -q -DskipTests package
-fi
-jars=(target/coupon-service-*.jar)
-JAR=${JAR:-${jars[0]}}
-[[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
+find_jar
 
 # ---------------------------------------------------------------------------- PostgreSQL
 start_private_postgres

@@ -92,14 +92,7 @@ CLEANUPS+=(cleanup_memory)
 
 mkdir -p "$RESULTS"
 cd "$ROOT"
-if [[ -n ${JAR:-} ]]; then BUILD=0; fi
-if [[ $BUILD == 1 ]]; then
-	say "building the jar"
-	./mvnw -B -ntp -q package -DskipTests -Djacoco.skip=true
-fi
-jars=(target/coupon-service-*.jar)
-JAR=${JAR:-${jars[0]}}
-[[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
+find_jar
 
 # ---------------------------------------------------------------------------- the cluster
 if [[ -n $GIVEN_NODES ]]; then

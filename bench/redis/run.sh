@@ -149,14 +149,7 @@ if ((CLIENTS < 1 || CLIENTS > 254)); then log "CLIENTS must be 1..254"; exit 1; 
 
 mkdir -p "$RESULTS"
 cd "$ROOT"
-if [[ -n ${JAR:-} ]]; then BUILD=0; fi
-if [[ $BUILD == 1 ]]; then
-	say "building the jar"
-	./mvnw -B -ntp -q package -DskipTests -Djacoco.skip=true
-fi
-jars=(target/coupon-service-*.jar)
-JAR=${JAR:-${jars[0]}}
-[[ -f $JAR ]] || { log "no jar in target/; run without BUILD=0"; exit 1; }
+find_jar
 
 # ---------------------------------------------------------------------------- Redis
 CLUSTER_NODES=
